@@ -1,0 +1,93 @@
+// Configuration: read once from the environment, validated with zod, frozen. The table lives in
+// README.md and ../shared/spec/contract.md. Production refuses every demo feature.
+import { z } from 'zod';
+
+const flag = z
+  .enum(['0', '1', 'true', 'false', ''])
+  .optional()
+  .transform((v) => (v === undefined || v === '' ? undefined : v === '1' || v === 'true'));
+
+const raw = z.object({
+  KATTOO_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  TELEGRAM_BOT_TOKEN: z
+    .string()
+    .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, 'looks like 123456:ABC… as BotFather gives it')
+    .optional(),
+  TELEGRAM_API_ROOT: z.url().optional(),
+  BOT_MODE: z.enum(['polling', 'webhook']).default('polling'),
+  WEBHOOK_SECRET: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,256}$/, 'Telegram allows 1–256 characters A-Z a-z 0-9 _ -')
+    .optional(),
+  PUBLIC_URL: z.url().optional(),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  DATABASE_URL: z.string().min(1).optional(),
+  REDIS_URL: z.string().min(1).optional(),
+  KATTOO_DEMO: flag,
+  /** Demo clock: an instant to start from (ISO 8601); the clock then runs. Default in demo: the first stage open. */
+  KATTOO_CLOCK: z.iso.datetime({ offset: true }).optional(),
+  KATTOO_DATA_DIR: z.string().default('var'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Config = Readonly<{
+  env: 'development' | 'test' | 'production';
+  demo: boolean;
+  telegram: {
+    token: string | undefined;
+    /** true when no token is configured and the bundled simulator stands in for Telegram */
+    simulated: boolean;
+    apiRoot: string | undefined;
+    mode: 'polling' | 'webhook';
+    webhookSecret: string | undefined;
+  };
+  http: { port: number; host: string; publicUrl: string | undefined };
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  clockStart: Date | undefined;
+  dataDir: string;
+  logLevel: string;
+}>;
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = raw.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const simulated = e.TELEGRAM_BOT_TOKEN === undefined;
+  const demo = e.KATTOO_DEMO ?? simulated;
+  const problems: string[] = [];
+  if (e.KATTOO_ENV === 'production') {
+    if (demo) problems.push('KATTOO_DEMO must be off in production (demo data and simulators)');
+    if (simulated) problems.push('TELEGRAM_BOT_TOKEN is required in production');
+    if (e.KATTOO_CLOCK) problems.push('KATTOO_CLOCK (a shifted clock) is refused in production');
+    if (!e.DATABASE_URL) problems.push('DATABASE_URL is required in production (no embedded database)');
+  }
+  if (!demo && e.KATTOO_CLOCK) problems.push('KATTOO_CLOCK needs KATTOO_DEMO=1');
+  if (e.BOT_MODE === 'webhook' && !e.WEBHOOK_SECRET)
+    problems.push('WEBHOOK_SECRET is required in webhook mode');
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+
+  return Object.freeze({
+    env: e.KATTOO_ENV,
+    demo,
+    telegram: {
+      token: e.TELEGRAM_BOT_TOKEN,
+      simulated,
+      apiRoot: e.TELEGRAM_API_ROOT,
+      mode: e.BOT_MODE,
+      webhookSecret: e.WEBHOOK_SECRET,
+    },
+    http: { port: e.PORT, host: e.HOST, publicUrl: e.PUBLIC_URL },
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    clockStart: e.KATTOO_CLOCK ? new Date(e.KATTOO_CLOCK) : undefined,
+    dataDir: e.KATTOO_DATA_DIR,
+    logLevel: e.LOG_LEVEL,
+  });
+}
