@@ -113,11 +113,16 @@ CREATE TABLE "chat_user" (
 );
 
 -- CreateTable
-CREATE TABLE "processed_update" (
+CREATE TABLE "inbound_update" (
     "update_id" BIGINT NOT NULL,
-    "processed_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "chat_key" TEXT NOT NULL,
+    "payload" JSONB NOT NULL,
+    "received_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "processed_at" TIMESTAMPTZ(3),
+    "attempts" INTEGER NOT NULL DEFAULT 0,
+    "failure" TEXT,
 
-    CONSTRAINT "processed_update_pkey" PRIMARY KEY ("update_id")
+    CONSTRAINT "inbound_update_pkey" PRIMARY KEY ("update_id")
 );
 
 -- CreateIndex
@@ -142,7 +147,7 @@ CREATE UNIQUE INDEX "stage_campaign_id_ordinal_key" ON "stage"("campaign_id", "o
 CREATE INDEX "quota_campaign_id_language_idx" ON "quota"("campaign_id", "language");
 
 -- CreateIndex
-CREATE INDEX "processed_update_processed_at_idx" ON "processed_update"("processed_at");
+CREATE INDEX "inbound_update_processed_at_received_at_idx" ON "inbound_update"("processed_at", "received_at");
 
 -- AddForeignKey
 ALTER TABLE "territory" ADD CONSTRAINT "territory_parent_id_fkey" FOREIGN KEY ("parent_id") REFERENCES "territory"("id") ON DELETE SET NULL ON UPDATE CASCADE;
