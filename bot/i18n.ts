@@ -1,0 +1,56 @@
+// i18next with JSON catalogues in locales/{ky,ru,en}/bot.json; Kyrgyz first (K-CORE-7).
+import { readFileSync } from 'node:fs';
+import i18next, { type TFunction } from 'i18next';
+
+export const UI_LANGUAGES = ['ky', 'ru', 'en'] as const;
+export type UiLanguage = (typeof UI_LANGUAGES)[number];
+export const DEFAULT_LANGUAGE: UiLanguage = 'ky';
+
+export type Translate = TFunction;
+
+function catalogue(lang: UiLanguage, ns: string): Record<string, unknown> {
+  const url = new URL(`../locales/${lang}/${ns}.json`, import.meta.url);
+  return JSON.parse(readFileSync(url, 'utf8'));
+}
+
+const instance = i18next.createInstance();
+await instance.init({
+  lng: DEFAULT_LANGUAGE,
+  fallbackLng: DEFAULT_LANGUAGE,
+  supportedLngs: [...UI_LANGUAGES],
+  ns: ['bot'],
+  defaultNS: 'bot',
+  // Messages are Telegram HTML: values are escaped where they are inserted (bot/format/html.ts).
+  interpolation: { escapeValue: false },
+  returnNull: false,
+  resources: Object.fromEntries(UI_LANGUAGES.map((l) => [l, { bot: catalogue(l, 'bot') }])),
+});
+
+export function translator(lang: UiLanguage): Translate {
+  return instance.getFixedT(lang);
+}
+
+export function isUiLanguage(v: unknown): v is UiLanguage {
+  return typeof v === 'string' && (UI_LANGUAGES as readonly string[]).includes(v);
+}
+
+/** A first guess before the user chooses: Telegram's app language is rarely `ky` (facts.md). */
+export function guessLanguage(languageCode: string | undefined): UiLanguage {
+  if (languageCode?.startsWith('ru')) return 'ru';
+  if (languageCode?.startsWith('en')) return 'en';
+  return DEFAULT_LANGUAGE;
+}
+
+/** Every key of one catalogue, flattened (used by the locale parity test). */
+export function catalogueKeys(lang: UiLanguage, ns = 'bot'): string[] {
+  const out: string[] = [];
+  const walk = (o: Record<string, unknown>, pre: string) => {
+    for (const [k, v] of Object.entries(o)) {
+      const key = pre ? `${pre}.${k}` : k;
+      if (v && typeof v === 'object') walk(v as Record<string, unknown>, key);
+      else out.push(key.replace(/_(zero|one|two|few|many|other)$/, ''));
+    }
+  };
+  walk(catalogue(lang, ns), '');
+  return [...new Set(out)].sort();
+}

@@ -1,0 +1,36 @@
+// `npm start`: the whole system. Without a token: embedded PostgreSQL, demo data and the Telegram
+// simulator with its web chat, whose address is printed.
+import { ConfigError, loadConfig } from '../core/config.ts';
+import { createLogger } from '../core/logger.ts';
+import { startKattoo } from './app.ts';
+
+const log = createLogger(process.env.LOG_LEVEL ?? 'info');
+
+let config: ReturnType<typeof loadConfig>;
+try {
+  config = loadConfig();
+} catch (e) {
+  if (e instanceof ConfigError) {
+    console.error(e.message);
+    process.exit(2);
+  }
+  throw e;
+}
+
+const kattoo = await startKattoo(config, log);
+let stopping = false;
+const shutdown = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  log.info({ signal }, 'stopping');
+  await kattoo.stop();
+  process.exit(0);
+};
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('unhandledRejection', (e) => log.error({ err: String(e) }, 'unhandled rejection'));
+
+const lines = [`Kattoo is running at ${kattoo.url}`];
+if (kattoo.chatUrl) lines.push(`Web chat (Telegram simulator): ${kattoo.chatUrl}`);
+lines.push(`Health: ${kattoo.url}/healthz · Metrics: ${kattoo.url}/metrics`);
+console.log(`\n  ${lines.join('\n  ')}\n`);

@@ -1,0 +1,100 @@
+// Every update enters through the inbox (core/repositories/inbox-repository.ts): stored first, so that
+// once Telegram has its 200 nothing is lost; a redelivered update_id is dropped; updates of one chat
+// run in order, different chats concurrently (K-TG-1, K-CORE-3).
+import type { Update } from 'grammy/types';
+import type { Logger } from '../../core/logger.ts';
+import type { InboxRepository } from '../../core/repositories/inbox-repository.ts';
+
+export function chatKeyOf(u: Update): string {
+  const chat =
+    u.message?.chat.id ??
+    u.edited_message?.chat.id ??
+    u.callback_query?.message?.chat.id ??
+    u.my_chat_member?.chat.id ??
+    u.chat_member?.chat.id ??
+    u.callback_query?.from.id ??
+    u.inline_query?.from.id;
+  return chat !== undefined ? String(chat) : `update:${u.update_id}`;
+}
+
+export type DispatcherOptions = { concurrency?: number; recoverAfterMs?: number };
+
+export class UpdateDispatcher {
+  readonly #tails = new Map<string, Promise<void>>();
+  readonly #waiting: (() => void)[] = [];
+  #running = 0;
+  readonly #concurrency: number;
+  readonly #recoverAfterMs: number;
+
+  constructor(
+    private readonly handle: (u: Update) => Promise<void>,
+    private readonly inbox: InboxRepository,
+    private readonly log: Logger,
+    private readonly onDone: (result: 'ok' | 'error' | 'duplicate', ms: number) => void = () => {},
+    opts: DispatcherOptions = {},
+  ) {
+    this.#concurrency = opts.concurrency ?? 64;
+    this.#recoverAfterMs = opts.recoverAfterMs ?? 60_000;
+  }
+
+  /**
+   * Stores the update and schedules it. Resolves once it is stored (the moment to acknowledge
+   * Telegram); false when this update_id was already received. Rejects when it could not be stored.
+   */
+  async accept(update: Update): Promise<boolean> {
+    const key = chatKeyOf(update);
+    const fresh = await this.inbox.receive(update.update_id, key, update);
+    if (!fresh) {
+      this.onDone('duplicate', 0);
+      return false;
+    }
+    this.#schedule(key, update);
+    return true;
+  }
+
+  /** Picks up updates a crashed process stored but never handled. */
+  async recover(): Promise<number> {
+    const stale = await this.inbox.claimStale(new Date(Date.now() - this.#recoverAfterMs), 500);
+    for (const item of stale) this.#schedule(item.key, item.payload as Update);
+    if (stale.length > 0)
+      this.log.warn({ count: stale.length }, 'recovered unhandled updates from the inbox');
+    return stale.length;
+  }
+
+  /** Resolves when every scheduled update has been handled. */
+  async idle(): Promise<void> {
+    while (this.#tails.size > 0) await Promise.all([...this.#tails.values()]);
+  }
+
+  #schedule(key: string, update: Update) {
+    const previous = this.#tails.get(key) ?? Promise.resolve();
+    const run = previous.then(() => this.#run(update));
+    this.#tails.set(key, run);
+    void run.finally(() => {
+      if (this.#tails.get(key) === run) this.#tails.delete(key);
+    });
+  }
+
+  async #run(update: Update): Promise<void> {
+    if (this.#running >= this.#concurrency) await new Promise<void>((r) => this.#waiting.push(r));
+    this.#running++;
+    const started = performance.now();
+    let failure: string | undefined;
+    try {
+      await this.handle(update);
+    } catch (e) {
+      failure = e instanceof Error ? e.message.slice(0, 500) : 'unknown error';
+      this.log.error({ updateId: update.update_id, err: failure }, 'update handler threw');
+    } finally {
+      this.#running--;
+      this.#waiting.shift()?.();
+    }
+    try {
+      await this.inbox.markProcessed(update.update_id, failure);
+    } catch (e) {
+      // Left unprocessed, recover() will run it again: handlers are idempotent by design.
+      this.log.error({ updateId: update.update_id, err: String(e) }, 'could not mark update processed');
+    }
+    this.onDone(failure ? 'error' : 'ok', performance.now() - started);
+  }
+}
