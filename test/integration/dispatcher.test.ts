@@ -1,0 +1,101 @@
+import type { Update } from 'grammy/types';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UpdateDispatcher } from '../../bot/updates/dispatcher.ts';
+import { createLogger } from '../../core/logger.ts';
+import { inboxRepository } from '../../core/repositories/inbox-repository.ts';
+import { createTestDatabase, type TestDatabase } from '../support/db.ts';
+
+const log = createLogger('silent');
+const text = (update_id: number, chat: number, t: string): Update =>
+  ({
+    update_id,
+    message: {
+      message_id: update_id,
+      date: 0,
+      chat: { id: chat, type: 'private', first_name: 'x' },
+      text: t,
+    },
+  }) as Update;
+
+describe('update dispatcher over the PostgreSQL inbox (K-CORE-3)', () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase();
+  });
+  afterAll(() => t.drop());
+
+  it('handles a redelivered update_id once', async () => {
+    const seen: number[] = [];
+    const d = new UpdateDispatcher(async (u) => void seen.push(u.update_id), inboxRepository(t.db), log);
+    expect(await d.accept(text(1, 10, 'a'))).toBe(true);
+    expect(await d.accept(text(1, 10, 'a'))).toBe(false);
+    await d.idle();
+    expect(await d.accept(text(1, 10, 'a'))).toBe(false);
+    await d.idle();
+    expect(seen).toEqual([1]);
+  });
+
+  it('keeps each chat in order while chats run concurrently', async () => {
+    const log2: string[] = [];
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const d = new UpdateDispatcher(
+      async (u) => {
+        inFlight++;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        await new Promise((r) => setTimeout(r, 5 + ((u.update_id * 7) % 11)));
+        log2.push(`${u.message?.chat.id}:${u.message?.text}`);
+        inFlight--;
+      },
+      inboxRepository(t.db),
+      log,
+    );
+    let id = 100;
+    for (let i = 0; i < 10; i++) for (const chat of [1, 2, 3]) await d.accept(text(id++, chat, String(i)));
+    await d.idle();
+    for (const chat of [1, 2, 3]) {
+      const order = log2.filter((l) => l.startsWith(`${chat}:`)).map((l) => Number(l.split(':')[1]));
+      expect(order).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    }
+    expect(maxInFlight).toBeGreaterThan(1);
+  });
+
+  it('a handler that throws does not stop the chat, and the failure is recorded', async () => {
+    const seen: string[] = [];
+    const d = new UpdateDispatcher(
+      async (u) => {
+        if (u.message?.text === 'boom') throw new Error('boom');
+        seen.push(u.message?.text ?? '');
+      },
+      inboxRepository(t.db),
+      log,
+    );
+    await d.accept(text(200, 5, 'boom'));
+    await d.accept(text(201, 5, 'after'));
+    await d.idle();
+    expect(seen).toEqual(['after']);
+    const row = await t.db.inboundUpdate.findUnique({ where: { updateId: 200n } });
+    expect(row?.failure).toBe('boom');
+    expect(row?.processedAt).not.toBeNull();
+  });
+
+  it('recovers updates a crashed process stored but never handled', async () => {
+    const inbox = inboxRepository(t.db);
+    // "crash": stored, acknowledged to Telegram, never handled
+    await inbox.receive(300, '9', text(300, 9, 'lost?'));
+    await t.db
+      .$executeRaw`UPDATE inbound_update SET received_at = now() - interval '5 minutes' WHERE update_id = 300`;
+    const seen: number[] = [];
+    const a = new UpdateDispatcher(async (u) => void seen.push(u.update_id), inbox, log, undefined, {
+      recoverAfterMs: 60_000,
+    });
+    const b = new UpdateDispatcher(async (u) => void seen.push(u.update_id), inbox, log, undefined, {
+      recoverAfterMs: 60_000,
+    });
+    const [na, nb] = await Promise.all([a.recover(), b.recover()]);
+    await Promise.all([a.idle(), b.idle()]);
+    expect(na + nb).toBe(1);
+    expect(seen).toEqual([300]);
+    expect(await inbox.pendingCount()).toBe(0);
+  });
+});

@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { catalogueKeys, translator } from '../../bot/i18n.ts';
+
+describe('message catalogues (K-CORE-7)', () => {
+  it('have the same keys in Kyrgyz, Russian and English', () => {
+    const ky = catalogueKeys('ky');
+    expect(catalogueKeys('ru')).toEqual(ky);
+    expect(catalogueKeys('en')).toEqual(ky);
+  });
+
+  it('write Kyrgyz with its own letters and pluralise Russian by its rules', () => {
+    const ky = translator('ky');
+    expect(ky('menu.schools')).toMatch(/[ңөү]|Мектеп/);
+    expect(ky('card.seats_heading')).toContain('орундар');
+    const ru = translator('ru');
+    expect(ru('schools.count', { count: 1 })).toBe('Найдена 1 школа.');
+    expect(ru('schools.count', { count: 3 })).toBe('Найдено 3 школы.');
+    expect(ru('schools.count', { count: 25 })).toBe('Найдено 25 школ.');
+    expect(translator('en')('schools.count', { count: 1 })).toBe('1 school found.');
+  });
+});
