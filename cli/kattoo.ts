@@ -1,0 +1,100 @@
+// The `kattoo` command line (contract: Command line): `npm run kattoo -- <command>`.
+import { readFile } from 'node:fs/promises';
+import { loadConfig } from '../core/config.ts';
+import { createDb, type Db } from '../core/db/client.ts';
+import { startEmbeddedPostgres } from '../core/db/embedded.ts';
+import { applyMigrations } from '../core/db/migrations.ts';
+import { createLogger } from '../core/logger.ts';
+
+const USAGE = `usage: kattoo <command>
+
+  migrate                                   apply database migrations
+  seed                                      load the demo reference data (when the database is empty)
+  import <territories|schools|catchments|quotas> <file.csv>
+                                            import reference data; a bad file is refused whole
+  demo-population --limit N --format csv    eligible children of the synthetic registry, one row each
+
+Environment: DATABASE_URL (unset → the embedded PostgreSQL in KATTOO_DATA_DIR, default ./var).`;
+
+const log = createLogger(process.env.LOG_LEVEL ?? 'warn');
+
+async function withDatabase<T>(fn: (db: Db, url: string) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  let url = config.databaseUrl;
+  let stop: (() => Promise<void>) | undefined;
+  if (!url) {
+    const embedded = await startEmbeddedPostgres(config.dataDir, log);
+    url = embedded.url;
+    stop = embedded.stop;
+  }
+  const db = createDb(url, 3);
+  try {
+    await applyMigrations(url);
+    return await fn(db, url);
+  } finally {
+    await db.$disconnect();
+    await stop?.();
+  }
+}
+
+function flag(args: string[], name: string): string | undefined {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  switch (command) {
+    case 'migrate':
+      return withDatabase(async () => {
+        console.log('migrations are up to date');
+        return 0;
+      });
+    case 'seed':
+      return withDatabase(async (db) => {
+        const { seedDemoIfEmpty } = await import('../prisma/demo/seed.ts');
+        const seeded = await seedDemoIfEmpty(db, log);
+        console.log(seeded ? 'demo reference data loaded' : 'the database already has schools; nothing loaded');
+        return 0;
+      });
+    case 'import': {
+      const [kind, file] = args;
+      const kinds = ['territories', 'schools', 'catchments', 'quotas'] as const;
+      if (!kind || !file || !(kinds as readonly string[]).includes(kind)) {
+        console.error(USAGE);
+        return 2;
+      }
+      const text = await readFile(file, 'utf8');
+      return withDatabase(async (db) => {
+        const { importCsv } = await import('../core/import/index.ts');
+        const result = await importCsv(db, kind as (typeof kinds)[number], text);
+        if (!result.ok) {
+          console.error(`${file}: refused, nothing was imported (${result.errors.length} errors):`);
+          for (const e of result.errors) console.error(`  row ${e.row}, column ${e.column}: ${e.message}`);
+          return 1;
+        }
+        console.log(`${file}: ${result.inserted} inserted, ${result.updated} updated`);
+        return 0;
+      });
+    }
+    case 'demo-population': {
+      const limit = Number(flag(args, 'limit') ?? '100');
+      const format = flag(args, 'format') ?? 'csv';
+      if (!Number.isInteger(limit) || limit < 1 || format !== 'csv') {
+        console.error('usage: kattoo demo-population --limit N --format csv');
+        return 2;
+      }
+      const { generateDemoWorld } = await import('../prisma/demo/world.ts');
+      const { generatePopulation } = await import('../sim/registry/population.ts');
+      const { demoPopulationCsv } = await import('../sim/registry/demo-population.ts');
+      const world = generateDemoWorld();
+      process.stdout.write(demoPopulationCsv(generatePopulation(world, {}), world, { limit }));
+      return 0;
+    }
+    default:
+      console.error(USAGE);
+      return command === undefined || command === 'help' || command === '--help' ? 0 : 2;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));
