@@ -15,6 +15,7 @@ import { createBot, type KattooBot, registerCommands } from './create-bot.ts';
 import { createMetrics } from './http/metrics.ts';
 import { createHttpServer } from './http/server.ts';
 import { memoryStorage, redisStorage } from './session.ts';
+import type { ThrottleOptions } from './telegram/throttle.ts';
 import { UpdateDispatcher } from './updates/dispatcher.ts';
 import { ALLOWED_UPDATES, startPolling } from './updates/poller.ts';
 
@@ -36,7 +37,12 @@ export type Kattoo = {
   stop(): Promise<void>;
 };
 
-export async function startKattoo(config: Config, log: Logger): Promise<Kattoo> {
+export type StartOptions = {
+  /** outbound limits; `false` only for benchmarks against a stand-in that has none */
+  throttle?: ThrottleOptions | false;
+};
+
+export async function startKattoo(config: Config, log: Logger, opts: StartOptions = {}): Promise<Kattoo> {
   const cleanups: (() => Promise<void>)[] = [];
   const stop = async () => {
     for (const c of cleanups.reverse())
@@ -44,7 +50,7 @@ export async function startKattoo(config: Config, log: Logger): Promise<Kattoo> 
     cleanups.length = 0;
   };
   try {
-    return await start(config, log, cleanups, stop);
+    return await start(config, log, opts, cleanups, stop);
   } catch (e) {
     await stop();
     throw e;
@@ -54,6 +60,7 @@ export async function startKattoo(config: Config, log: Logger): Promise<Kattoo> 
 async function start(
   config: Config,
   log: Logger,
+  opts: StartOptions,
   cleanups: (() => Promise<void>)[],
   stop: () => Promise<void>,
 ): Promise<Kattoo> {
@@ -136,7 +143,7 @@ async function start(
 
   const token = config.telegram.token ?? SIMULATOR_TOKEN;
   const apiRoot = config.telegram.simulated ? `${url}${SIMULATOR_PREFIX}` : config.telegram.apiRoot;
-  const bot = createBot({ token, apiRoot, services, storage, log });
+  const bot = createBot({ token, apiRoot, services, storage, log, throttle: opts.throttle });
   await bot.init();
   await registerCommands(bot);
 

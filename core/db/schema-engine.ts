@@ -87,6 +87,11 @@ export async function openSchemaEngine(
       for (const i of charColumnsOf.get(result.rows) ?? []) result.columnTypes[i] = CHARACTER_COLUMN as never;
       return result;
     };
+    // adapter-pg runs a migration by splitting it on every ';' — even one inside a comment or a
+    // string. PostgreSQL's simple query protocol takes the whole script as it is.
+    queryable.executeScript = async (script) => {
+      await pool.query(script);
+    };
     return queryable;
   };
   const adapter = bindMigrationAwareSqlAdapterFactory(factory);

@@ -16,7 +16,9 @@ describe('migrations', () => {
   it('record themselves in Prisma’s own _prisma_migrations table', async () => {
     const rows = await t.db.$queryRaw<{ migration_name: string }[]>`
       SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL`;
-    expect(rows.map((r) => r.migration_name)).toContain('20261126175252_init');
+    expect(rows.map((r) => r.migration_name)).toEqual(
+      expect.arrayContaining(['20261126175252_init', '20261126175908_identity']),
+    );
   });
 
   it('let the database itself refuse a seat counter above the quota (K-CORE-1)', async () => {
