@@ -45,6 +45,7 @@ CREATE TABLE "application" (
     "swap_school_id" INTEGER,
     "swap_language" "Language",
     "swap_seq" BIGINT,
+    "swap_catchment" BOOLEAN NOT NULL DEFAULT false,
     "swap_count" INTEGER NOT NULL DEFAULT 0,
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updated_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
@@ -144,6 +145,6 @@ CREATE SEQUENCE "application_number_seq";
 ALTER TABLE "application" ADD CONSTRAINT "application_seat_has_school" CHECK (
   "status" NOT IN ('admitted', 'enrolled', 'waitlisted') OR ("school_id" IS NOT NULL AND "language" IS NOT NULL));
 
--- The waitlist, in order: priority first, then catchment, then receipt.
+-- The waitlist, in order of receipt within a school and language.
 CREATE INDEX "application_waitlist_order" ON "application" ("school_id", "language", "received_seq")
   WHERE "status" = 'waitlisted';
