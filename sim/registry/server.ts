@@ -197,7 +197,13 @@ export async function startRegistrySimulator(opts: RegistrySimulatorOptions): Pr
       string,
     ];
     const extra = parts.slice(5);
-    reply.header('X-Road-Service', `${instance}/${memberClass}/${memberCode}/${subsystem}/${serviceCode}`);
+    // header values must be ASCII: non-ASCII identifiers go percent-encoded, as in the path
+    reply.header(
+      'X-Road-Service',
+      [instance, memberClass, memberCode, subsystem, serviceCode]
+        .map((p) => (/^[\x20-\x7e]*$/.test(p) ? p : encodeURIComponent(p)))
+        .join('/'),
+    );
     const providerKey = `${instance}/${memberClass}/${memberCode}/${subsystem}`;
     const route = routes.get(`${providerKey}/${serviceCode}`);
     const isMetadata = METADATA.has(serviceCode) && providers.has(providerKey) && extra.length === 0;
