@@ -15,6 +15,7 @@ import type {
   TerritoryInput,
 } from '../../core/domain/reference.ts';
 import type { BirthRecord, Guardianship, Passport, Sex } from '../../core/registry/types.ts';
+import { demandWeight } from '../../prisma/demo/world.ts';
 import { FEMALE_NAMES, feminine, kyrgyzStyle, MALE_NAMES, patronymic, SURNAMES } from './names.ts';
 import { createRandom, type Random, shuffle, weightedPicker } from './random.ts';
 
@@ -121,7 +122,7 @@ export type PopulationOptions = {
   seed?: number;
   /** number of families (default 40,000) */
   families?: number;
-  /** how wanted a school is; families are spread proportionally (the demo world's demandWeight) */
+  /** how wanted a school is; families are spread proportionally (default: the demo world's demandWeight) */
   demandWeight?: (school: SchoolInput) => number;
 };
 
@@ -243,7 +244,7 @@ export function generatePopulation(world: ReferenceWorld, opts: PopulationOption
     if (!t) return false;
     return t.kind === 'city_district' || territories.get(t.parentId ?? '')?.kind === 'city';
   };
-  const weight = opts.demandWeight ?? (() => 1);
+  const weight = opts.demandWeight ?? demandWeight;
 
   // every school (or, for small populations, every district) first; then by demand; shuffled so that
   // any prefix of the families is spread over the country
