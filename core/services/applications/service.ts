@@ -1,0 +1,775 @@
+// Registration use cases (contract: Core): drafts verified against the registry, the choices of the
+// wizard, submission with the seat decided at once (queue mode), withdrawal, change of school, status.
+// Each use case owns its transaction; every status change is recorded; the clock is injected.
+import type { Clock } from '../../clock.ts';
+import { type Db, Prisma } from '../../db/client.ts';
+import { ACTIVE, type ApplicationStatus, transition } from '../../domain/application-state.ts';
+import { openRegistrationStage } from '../../domain/campaign.ts';
+import {
+  type Address,
+  birthWindow,
+  type CatchmentRule,
+  inCatchment,
+  placeRefusal,
+  staffTenureQualifies,
+} from '../../domain/eligibility.ts';
+import { parsePin } from '../../domain/pin.ts';
+import type { InstructionLanguage } from '../../domain/reference.ts';
+import type { Logger } from '../../logger.ts';
+import { RegistryError, RegistryNotFoundError } from '../../registry/errors.ts';
+import type { Registry } from '../../registry/tunduk.ts';
+import type { BirthRecord, RegisteredAddress } from '../../registry/types.ts';
+import { ApplicationError } from './errors.ts';
+import { type Actor, enqueueMessage, recordTransition, SYSTEM, type Tx } from './ledger.ts';
+import { normalizeKgPhone } from './phone.ts';
+import { fillFreeSeats, freeSeat, lockQuota, type SeatKey, takeSeat } from './seats.ts';
+
+/** Days a parent has to show the document of an unverified priority claim at school (K-PRIO-2). */
+export const PRIORITY_PROOF_DAYS = 10;
+
+export type ChildSnapshot = {
+  surname: string;
+  name: string;
+  patronymic?: string;
+  sex: 'F' | 'M';
+  birthDate: string;
+};
+
+export type ApplicationView = {
+  id: string;
+  number: string;
+  status: ApplicationStatus;
+  verification: 'pending' | 'verified' | 'failed';
+  verificationNote: string | null;
+  child: ChildSnapshot | null;
+  childPin: string;
+  registeredAddress: (Address & { districtId?: string }) | null;
+  actualAddress: Address | null;
+  school: { id: number; code: string; name: { ky: string; ru: string; en: string } } | null;
+  language: InstructionLanguage | null;
+  catchmentMatch: boolean;
+  priority: 'none' | 'military' | 'kairylman' | 'staff';
+  priorityStatus: 'none' | 'claimed' | 'verified' | 'dropped';
+  priorityDueAt: Date | null;
+  phone: string | null;
+  consent: boolean;
+  submittedAt: Date | null;
+  documentsDueAt: Date | null;
+  swap: { schoolId: number; language: InstructionLanguage } | null;
+};
+
+export type SubmitOutcome = {
+  application: ApplicationView;
+  outcome: 'admitted' | 'waitlisted';
+  repeated: boolean;
+};
+
+export type Position = { position: number; waiting: number; seats: number; taken: number };
+
+export type DraftInput = {
+  telegramId: number;
+  applicantPin: string;
+  childPin: string;
+  certificateSeries: string;
+  certificateNumber: string;
+};
+
+const RETRYABLE = new Set(['40001', '40P01']); // serialization failure, deadlock
+
+function isRetryable(e: unknown): boolean {
+  const code =
+    (e as { code?: string; meta?: { code?: string } })?.meta?.code ?? (e as { code?: string })?.code;
+  const msg = e instanceof Error ? e.message : '';
+  return (code !== undefined && RETRYABLE.has(code)) || /deadlock detected|could not serialize/.test(msg);
+}
+
+function isUniqueViolation(e: unknown): boolean {
+  const msg = e instanceof Error ? e.message : '';
+  return (
+    (e as { code?: string })?.code === 'P2002' ||
+    /application_one_active_per_child|unique constraint/i.test(msg)
+  );
+}
+
+export function applicationService(deps: { db: Db; clock: Clock; registry: Registry; log: Logger }) {
+  const { db, clock, registry, log } = deps;
+
+  async function inTx<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await db.$transaction(fn, { timeout: 20_000, maxWait: 20_000 });
+      } catch (e) {
+        if (attempt < 5 && isRetryable(e)) continue;
+        throw e;
+      }
+    }
+  }
+
+  async function activeCampaign(tx: Tx | Db = db) {
+    const c = await tx.campaign.findFirst({
+      where: { active: true },
+      include: { stages: true },
+      orderBy: { id: 'desc' },
+    });
+    if (!c) throw new ApplicationError('no_active_campaign');
+    return c;
+  }
+
+  async function catchmentRules(tx: Tx | Db, schoolId: number): Promise<CatchmentRule[]> {
+    return tx.catchment.findMany({
+      where: { schoolId },
+      select: { settlement: true, street: true, houseFrom: true, houseTo: true },
+    });
+  }
+
+  async function view(tx: Tx | Db, id: bigint): Promise<ApplicationView> {
+    const a = await tx.application.findUnique({ where: { id } });
+    if (!a) throw new ApplicationError('not_found');
+    const school = a.schoolId
+      ? await tx.school.findUnique({
+          where: { id: a.schoolId },
+          select: { id: true, code: true, nameKy: true, nameRu: true, nameEn: true },
+        })
+      : null;
+    return {
+      id: String(a.id),
+      number: a.number,
+      status: a.status,
+      verification: a.verification,
+      verificationNote: a.verificationNote,
+      child: a.child as ChildSnapshot | null,
+      childPin: a.childPin,
+      registeredAddress: a.registeredAddress as ApplicationView['registeredAddress'],
+      actualAddress: a.actualAddress as Address | null,
+      school: school
+        ? {
+            id: school.id,
+            code: school.code,
+            name: { ky: school.nameKy, ru: school.nameRu, en: school.nameEn },
+          }
+        : null,
+      language: a.language,
+      catchmentMatch: a.catchmentMatch,
+      priority: a.priority,
+      priorityStatus: a.priorityStatus,
+      priorityDueAt: a.priorityDueAt,
+      phone: a.phone,
+      consent: a.consentAt !== null,
+      submittedAt: a.submittedAt,
+      documentsDueAt: a.documentsDueAt,
+      swap: a.swapSchoolId && a.swapLanguage ? { schoolId: a.swapSchoolId, language: a.swapLanguage } : null,
+    };
+  }
+
+  /** The application, if it belongs to this Telegram user (foreign ids are refused, K-REL-3). */
+  async function own(tx: Tx | Db, id: bigint | string, telegramId: number) {
+    let key: bigint;
+    try {
+      key = BigInt(id);
+    } catch {
+      throw new ApplicationError('not_found');
+    }
+    const a = await tx.application.findUnique({ where: { id: key } });
+    if (!a || a.telegramId !== BigInt(telegramId)) throw new ApplicationError('not_found');
+    return a;
+  }
+
+  async function lockOwn(tx: Tx, id: bigint | string, telegramId: number) {
+    const a = await own(tx, id, telegramId);
+    await tx.$queryRaw`SELECT id FROM application WHERE id = ${a.id} FOR UPDATE`;
+    return (await tx.application.findUnique({ where: { id: a.id } })) ?? a;
+  }
+
+  type Verified = { record: BirthRecord; relation: string; address: RegisteredAddress | null };
+
+  /** Checks the child against the registry: errors are refusals; a registry outage is `pending`. */
+  async function verifyWithRegistry(input: DraftInput, issue?: string): Promise<Verified | 'pending'> {
+    try {
+      const r = await registry.verifyChild({
+        onBehalfOf: input.applicantPin,
+        issue,
+        childPin: input.childPin,
+        certificateSeries: input.certificateSeries,
+        certificateNumber: input.certificateNumber,
+      });
+      switch (r.status) {
+        case 'ok':
+          break;
+        case 'mismatch':
+          throw new ApplicationError('certificate_mismatch', { fields: r.fields });
+        case 'invalid_pin':
+          throw new ApplicationError('invalid_pin');
+        case 'not_found':
+          throw new ApplicationError('child_not_found');
+        default:
+          throw new ApplicationError('no_birth_record');
+      }
+      if (r.relation === null) throw new ApplicationError('not_parent');
+      const address =
+        (await registry.registeredAddress(input.childPin, { onBehalfOf: input.applicantPin, issue })) ??
+        (await registry.registeredAddress(input.applicantPin, { onBehalfOf: input.applicantPin, issue }));
+      return { record: r.record, relation: r.relation, address };
+    } catch (e) {
+      if (e instanceof ApplicationError) throw e;
+      if (e instanceof RegistryNotFoundError) throw new ApplicationError('child_not_found');
+      if (e instanceof RegistryError) {
+        log.warn({ err: e.name }, 'registry unavailable during verification; draft kept');
+        return 'pending';
+      }
+      throw e;
+    }
+  }
+
+  function checkWindow(record: BirthRecord, campaign: { birthFrom: Date; birthTo: Date }) {
+    const from = campaign.birthFrom.toISOString().slice(0, 10);
+    const to = campaign.birthTo.toISOString().slice(0, 10);
+    const w = birthWindow(record.birthDate, from, to);
+    if (w !== 'ok') throw new ApplicationError(w, { birthDate: record.birthDate, from, to });
+  }
+
+  function verifiedData(v: Verified) {
+    const child: ChildSnapshot = {
+      surname: v.record.surname,
+      name: v.record.name,
+      ...(v.record.patronymic ? { patronymic: v.record.patronymic } : {}),
+      sex: v.record.sex,
+      birthDate: v.record.birthDate,
+    };
+    return {
+      verification: 'verified' as const,
+      verifiedAt: clock.now(),
+      verificationNote: null,
+      relation: v.relation,
+      child,
+      registeredAddress: v.address
+        ? {
+            districtId: v.address.districtId,
+            settlement: v.address.settlement,
+            street: v.address.street,
+            house: v.address.house,
+          }
+        : Prisma.DbNull,
+    };
+  }
+
+  async function existingFor(tx: Tx | Db, campaignId: string, childPin: string) {
+    return tx.application.findFirst({
+      where: { campaignId, childPin, status: { in: [...ACTIVE] } },
+      select: { id: true, number: true, status: true, telegramId: true },
+    });
+  }
+
+  return {
+    /** Starts (or returns) the draft for a child; the registry's data are checked at once (K-REG-3/4). */
+    async createDraft(input: DraftInput): Promise<ApplicationView> {
+      const pin = parsePin(input.childPin);
+      if (!pin.ok) throw new ApplicationError('invalid_pin', { reason: pin.reason });
+      const childPin = pin.pin;
+      const campaign = await activeCampaign();
+      const existing = await existingFor(db, campaign.id, childPin);
+      if (existing) {
+        if (existing.telegramId === BigInt(input.telegramId) && existing.status === 'draft')
+          return view(db, existing.id);
+        throw new ApplicationError('existing_application', {
+          number: existing.number,
+          status: existing.status,
+        });
+      }
+      const checked = await verifyWithRegistry({ ...input, childPin });
+      if (checked !== 'pending') checkWindow(checked.record, campaign);
+      try {
+        return await inTx(async (tx) => {
+          const [seq] = await tx.$queryRaw<{ n: bigint }[]>`SELECT nextval('application_number_seq') AS n`;
+          const number = `${campaign.academicYear.slice(0, 4)}-${String(seq?.n ?? 0).padStart(7, '0')}`;
+          const a = await tx.application.create({
+            data: {
+              number,
+              campaignId: campaign.id,
+              telegramId: BigInt(input.telegramId),
+              applicantPin: input.applicantPin,
+              childPin,
+              certificateSeries: input.certificateSeries.trim(),
+              certificateNumber: input.certificateNumber.trim(),
+              ...(checked === 'pending' ? { verification: 'pending' as const } : verifiedData(checked)),
+            },
+          });
+          await recordTransition(
+            tx,
+            a.id,
+            null,
+            'draft',
+            { kind: 'parent', id: String(input.telegramId) },
+            'draft_created',
+            {
+              verification: checked === 'pending' ? 'pending' : 'verified',
+            },
+          );
+          return view(tx, a.id);
+        });
+      } catch (e) {
+        if (isUniqueViolation(e)) {
+          const other = await existingFor(db, campaign.id, childPin);
+          throw new ApplicationError('existing_application', {
+            number: other?.number ?? '',
+            status: other?.status ?? '',
+          });
+        }
+        throw e;
+      }
+    },
+
+    /** Background: verifies drafts left pending by a registry outage, and tells the parent (K-REG-5). */
+    async retryPendingVerifications(limit = 50): Promise<number> {
+      const campaign = await activeCampaign();
+      const pending = await db.application.findMany({
+        where: { verification: 'pending', status: 'draft' },
+        take: limit,
+      });
+      let done = 0;
+      for (const a of pending) {
+        let outcome: Verified | 'pending' | ApplicationError;
+        try {
+          outcome = await verifyWithRegistry(
+            {
+              telegramId: Number(a.telegramId),
+              applicantPin: a.applicantPin,
+              childPin: a.childPin,
+              certificateSeries: a.certificateSeries,
+              certificateNumber: a.certificateNumber,
+            },
+            a.number,
+          );
+          if (outcome !== 'pending') checkWindow(outcome.record, campaign);
+        } catch (e) {
+          if (!(e instanceof ApplicationError)) throw e;
+          outcome = e;
+        }
+        if (outcome === 'pending') break; // still down: try again on the next round
+        await inTx(async (tx) => {
+          if (outcome instanceof ApplicationError) {
+            await tx.application.update({
+              where: { id: a.id },
+              data: { verification: 'failed', verificationNote: outcome.code },
+            });
+            await enqueueMessage(
+              tx,
+              a.telegramId,
+              'verification_failed',
+              { number: a.number, code: outcome.code, params: outcome.params },
+              {
+                dedupeKey: `verification:${a.id}`,
+              },
+            );
+          } else {
+            await tx.application.update({ where: { id: a.id }, data: verifiedData(outcome) });
+            await enqueueMessage(
+              tx,
+              a.telegramId,
+              'verification_done',
+              { number: a.number },
+              { dedupeKey: `verification:${a.id}` },
+            );
+          }
+        });
+        done++;
+      }
+      return done;
+    },
+
+    async get(id: bigint | string, telegramId: number): Promise<ApplicationView> {
+      const a = await own(db, id, telegramId);
+      return view(db, a.id);
+    },
+
+    /** The applications of a Telegram user, newest first. */
+    async mine(telegramId: number): Promise<ApplicationView[]> {
+      const rows = await db.application.findMany({
+        where: { telegramId: BigInt(telegramId) },
+        orderBy: { id: 'desc' },
+        select: { id: true },
+        take: 20,
+      });
+      return Promise.all(rows.map((r) => view(db, r.id)));
+    },
+
+    /** Chooses school and language for a draft (or a swap target is chosen with requestSwap). */
+    async chooseSchool(
+      id: string,
+      telegramId: number,
+      schoolCode: string,
+      language: InstructionLanguage,
+    ): Promise<ApplicationView> {
+      return inTx(async (tx) => {
+        const a = await lockOwn(tx, id, telegramId);
+        if (a.status !== 'draft') throw new ApplicationError('invalid_state', { status: a.status });
+        const school = await tx.school.findUnique({ where: { code: schoolCode } });
+        if (!school) throw new ApplicationError('school_not_found', { code: schoolCode });
+        const refusal = placeRefusal({
+          stage: 'free_seats',
+          school: { participates: school.participates, special: school.special, languages: school.languages },
+          language,
+          registeredInCatchment: false,
+          actualAddress: null,
+          actualInCatchment: false,
+        });
+        if (refusal) throw new ApplicationError('place_refused', { reason: refusal });
+        const address = a.registeredAddress as Address | null;
+        const match = address ? inCatchment(address, await catchmentRules(tx, school.id)) : false;
+        await tx.application.update({
+          where: { id: a.id },
+          data: { schoolId: school.id, language, catchmentMatch: match },
+        });
+        return view(tx, a.id);
+      });
+    },
+
+    async setActualAddress(
+      id: string,
+      telegramId: number,
+      address: Address | null,
+    ): Promise<ApplicationView> {
+      return inTx(async (tx) => {
+        const a = await lockOwn(tx, id, telegramId);
+        if (a.status !== 'draft') throw new ApplicationError('invalid_state', { status: a.status });
+        await tx.application.update({
+          where: { id: a.id },
+          data: { actualAddress: address ?? Prisma.DbNull },
+        });
+        return view(tx, a.id);
+      });
+    },
+
+    /** A priority claim: verified through the registry or the staff register, else due at school (K-PRIO-2). */
+    async claimPriority(
+      id: string,
+      telegramId: number,
+      priority: 'none' | 'military' | 'kairylman' | 'staff',
+    ): Promise<ApplicationView> {
+      const a = await own(db, id, telegramId);
+      let verified = false;
+      if (priority === 'military') {
+        verified =
+          (
+            await registry
+              .militaryStatus(a.applicantPin, { onBehalfOf: a.applicantPin, issue: a.number })
+              .catch(() => null)
+          )?.serving === true;
+      } else if (priority === 'kairylman') {
+        verified =
+          (
+            await registry
+              .kairylmanStatus(a.applicantPin, { onBehalfOf: a.applicantPin, issue: a.number })
+              .catch(() => null)
+          )?.kairylman === true;
+      } else if (priority === 'staff') {
+        if (!a.schoolId) throw new ApplicationError('incomplete', { missing: ['school'] });
+        const entry = await db.staffRegisterEntry.findUnique({
+          where: { schoolId_pin: { schoolId: a.schoolId, pin: a.applicantPin } },
+        });
+        const campaign = await activeCampaign();
+        verified =
+          entry !== null &&
+          staffTenureQualifies(
+            entry.employedSince.toISOString().slice(0, 10),
+            entry.employedUntil?.toISOString().slice(0, 10) ?? null,
+            Number(campaign.academicYear.slice(0, 4)),
+          );
+      }
+      return inTx(async (tx) => {
+        const locked = await lockOwn(tx, id, telegramId);
+        if (locked.status !== 'draft') throw new ApplicationError('invalid_state', { status: locked.status });
+        const due = new Date(clock.now().getTime() + PRIORITY_PROOF_DAYS * 86_400_000);
+        await tx.application.update({
+          where: { id: locked.id },
+          data: {
+            priority,
+            priorityStatus: priority === 'none' ? 'none' : verified ? 'verified' : 'claimed',
+            priorityDueAt: priority !== 'none' && !verified ? due : null,
+          },
+        });
+        return view(tx, locked.id);
+      });
+    },
+
+    async setContact(
+      id: string,
+      telegramId: number,
+      phoneInput: string,
+      consent: boolean,
+    ): Promise<ApplicationView> {
+      const phone = normalizeKgPhone(phoneInput);
+      if (!phone) throw new ApplicationError('invalid_phone');
+      return inTx(async (tx) => {
+        const a = await lockOwn(tx, id, telegramId);
+        if (a.status !== 'draft') throw new ApplicationError('invalid_state', { status: a.status });
+        await tx.application.update({
+          where: { id: a.id },
+          data: { phone, consentAt: consent ? clock.now() : null },
+        });
+        return view(tx, a.id);
+      });
+    },
+
+    /**
+     * Submits a complete draft while a stage is open and decides the seat at once (queue mode). A
+     * repeated call (double tap, redelivered update) returns the first decision and changes nothing.
+     */
+    async submit(id: string, telegramId: number): Promise<SubmitOutcome> {
+      const actor: Actor = { kind: 'parent', id: String(telegramId) };
+      return inTx(async (tx) => {
+        const a = await lockOwn(tx, id, telegramId);
+        if (a.status === 'admitted' || a.status === 'waitlisted') {
+          return { application: await view(tx, a.id), outcome: a.status, repeated: true };
+        }
+        if (a.status !== 'draft') throw new ApplicationError('invalid_state', { status: a.status });
+        if (a.verification !== 'verified')
+          throw new ApplicationError('not_verified', { verification: a.verification });
+        const missing = [
+          ...(a.schoolId && a.language ? [] : ['school']),
+          ...(a.phone ? [] : ['phone']),
+          ...(a.consentAt ? [] : ['consent']),
+        ];
+        if (missing.length > 0) throw new ApplicationError('incomplete', { missing });
+        const campaign = await activeCampaign(tx);
+        const now = clock.now();
+        const stage = openRegistrationStage(campaign.stages, now);
+        if (!stage) throw new ApplicationError('stage_closed');
+        const school = await tx.school.findUniqueOrThrow({ where: { id: a.schoolId as number } });
+        const rules = await catchmentRules(tx, school.id);
+        const registered = a.registeredAddress as Address | null;
+        const actual = a.actualAddress as Address | null;
+        const registeredIn = registered ? inCatchment(registered, rules) : false;
+        const refusal = placeRefusal({
+          stage: stage.kind as 'catchment' | 'actual_residence' | 'free_seats',
+          school: { participates: school.participates, special: school.special, languages: school.languages },
+          language: a.language as string,
+          registeredInCatchment: registeredIn,
+          actualAddress: actual,
+          actualInCatchment: actual ? inCatchment(actual, rules) : false,
+        });
+        if (refusal) throw new ApplicationError('place_refused', { reason: refusal, stage: stage.kind });
+
+        const key: SeatKey = { schoolId: school.id, campaignId: campaign.id, language: a.language as string };
+        const quota = await lockQuota(tx, key);
+        if (!quota) throw new ApplicationError('place_refused', { reason: 'no_quota' });
+        const free = quota.taken < quota.seats;
+        // Stage III is "any school with a free seat" (R-16.5): a full school is refused with alternatives.
+        if (!free && stage.kind === 'free_seats')
+          throw new ApplicationError('school_full', { schoolId: school.id, language: key.language });
+
+        const [seq] = await tx.$queryRaw<{ n: bigint }[]>`SELECT nextval('application_received_seq') AS n`;
+        const submitted = transition('draft', 'submit');
+        await tx.application.update({
+          where: { id: a.id },
+          data: {
+            status: submitted,
+            submittedAt: now,
+            receivedSeq: seq?.n ?? null,
+            basis: stage.kind,
+            stageOrdinal: stage.ordinal,
+            catchmentMatch: registeredIn,
+          },
+        });
+        await recordTransition(tx, a.id, 'draft', submitted, actor, 'submitted', { stage: stage.ordinal });
+        const held = await takeSeat(tx, key);
+        const to = transition(submitted, held ? 'seat_held' : 'no_seat');
+        await tx.application.update({
+          where: { id: a.id },
+          data: { status: to, decidedAt: now, documentsDueAt: held ? campaign.documentsDeadline : null },
+        });
+        await recordTransition(tx, a.id, submitted, to, SYSTEM, held ? 'seat_held' : 'no_free_seat', {
+          schoolId: school.id,
+          language: key.language,
+        });
+        return {
+          application: await view(tx, a.id),
+          outcome: to as 'admitted' | 'waitlisted',
+          repeated: false,
+        };
+      });
+    },
+
+    /** Withdraws an application; a held seat goes to the next child at once (K-SEAT-4). */
+    async withdraw(id: string, telegramId: number, reason = 'parent_withdrew'): Promise<ApplicationView> {
+      const actor: Actor = { kind: 'parent', id: String(telegramId) };
+      return inTx(async (tx) => {
+        const a = await lockOwn(tx, id, telegramId);
+        if (a.status === 'withdrawn') return view(tx, a.id);
+        const campaign = await activeCampaign(tx);
+        if (a.status !== 'draft') {
+          const cancelled = await tx.application.count({
+            where: {
+              campaignId: a.campaignId,
+              childPin: a.childPin,
+              status: 'withdrawn',
+              submittedAt: { not: null },
+            },
+          });
+          if (cancelled + a.swapCount >= campaign.cancellationLimit) {
+            throw new ApplicationError('cancellation_limit', { limit: campaign.cancellationLimit });
+          }
+        }
+        const to = transition(a.status, 'withdraw');
+        await tx.application.update({
+          where: { id: a.id },
+          data: { status: to, swapSchoolId: null, swapLanguage: null, swapSeq: null },
+        });
+        await recordTransition(tx, a.id, a.status, to, actor, reason);
+        if (a.status === 'admitted' && a.schoolId && a.language) {
+          await freeSeat(
+            tx,
+            { schoolId: a.schoolId, campaignId: a.campaignId, language: a.language },
+            {
+              actor: SYSTEM,
+              now: clock.now(),
+              documentsDueAt: campaign.documentsDeadline,
+            },
+          );
+        }
+        return view(tx, a.id);
+      });
+    },
+
+    /**
+     * Change of school (K-SEAT-5): a conditional swap that keeps the current seat until a seat at the
+     * new school is held — at once when one is free, else when one frees up (the request waits in order).
+     */
+    async requestSwap(
+      id: string,
+      telegramId: number,
+      schoolCode: string,
+      language: InstructionLanguage,
+    ): Promise<ApplicationView & { swapped: boolean }> {
+      return inTx(async (tx) => {
+        const a = await lockOwn(tx, id, telegramId);
+        if (a.status !== 'admitted') throw new ApplicationError('invalid_state', { status: a.status });
+        const school = await tx.school.findUnique({ where: { code: schoolCode } });
+        if (!school) throw new ApplicationError('school_not_found', { code: schoolCode });
+        if (school.id === a.schoolId && language === a.language) throw new ApplicationError('same_school');
+        const refusal = placeRefusal({
+          stage: 'free_seats',
+          school: { participates: school.participates, special: school.special, languages: school.languages },
+          language,
+          registeredInCatchment: false,
+          actualAddress: null,
+          actualInCatchment: false,
+        });
+        if (refusal) throw new ApplicationError('place_refused', { reason: refusal });
+        const campaign = await activeCampaign(tx);
+        const cancelled = await tx.application.count({
+          where: {
+            campaignId: a.campaignId,
+            childPin: a.childPin,
+            status: 'withdrawn',
+            submittedAt: { not: null },
+          },
+        });
+        if (cancelled + a.swapCount >= campaign.cancellationLimit) {
+          throw new ApplicationError('cancellation_limit', { limit: campaign.cancellationLimit });
+        }
+        const registered = a.registeredAddress as Address | null;
+        const match = registered ? inCatchment(registered, await catchmentRules(tx, school.id)) : false;
+        const target: SeatKey = { schoolId: school.id, campaignId: a.campaignId, language };
+        const quota = await lockQuota(tx, target);
+        if (!quota) throw new ApplicationError('place_refused', { reason: 'no_quota' });
+        const actor: Actor = { kind: 'parent', id: String(telegramId) };
+        const [seq] = await tx.$queryRaw<{ n: bigint }[]>`SELECT nextval('application_received_seq') AS n`;
+        await tx.application.update({
+          where: { id: a.id },
+          data: {
+            swapSchoolId: school.id,
+            swapLanguage: language,
+            swapSeq: seq?.n ?? null,
+            swapCatchment: match,
+          },
+        });
+        await recordTransition(tx, a.id, 'admitted', 'admitted', actor, 'swap_requested', {
+          to: { schoolId: school.id, language },
+        });
+        // A free seat there is taken now by whoever is first in line — this request, if nobody waits before it.
+        await fillFreeSeats(tx, [target], {
+          actor: SYSTEM,
+          now: clock.now(),
+          documentsDueAt: campaign.documentsDeadline,
+        });
+        const after = await view(tx, a.id);
+        return { ...after, swapped: after.school?.id === school.id };
+      });
+    },
+
+    async cancelSwap(id: string, telegramId: number): Promise<ApplicationView> {
+      return inTx(async (tx) => {
+        const a = await lockOwn(tx, id, telegramId);
+        if (!a.swapSchoolId) return view(tx, a.id);
+        await tx.application.update({
+          where: { id: a.id },
+          data: { swapSchoolId: null, swapLanguage: null, swapSeq: null, swapCatchment: false },
+        });
+        await recordTransition(
+          tx,
+          a.id,
+          a.status,
+          a.status,
+          { kind: 'parent', id: String(telegramId) },
+          'swap_cancelled',
+        );
+        return view(tx, a.id);
+      });
+    },
+
+    /** "12th of 40 for 30 seats": the place in line of a waitlisted application or a pending swap. */
+    async position(id: string, telegramId: number): Promise<Position | null> {
+      const a = await own(db, id, telegramId);
+      const waitingFor =
+        a.status === 'waitlisted' && a.schoolId && a.language
+          ? { schoolId: a.schoolId, language: a.language, seq: a.receivedSeq, catchment: a.catchmentMatch }
+          : a.status === 'admitted' && a.swapSchoolId && a.swapLanguage
+            ? {
+                schoolId: a.swapSchoolId,
+                language: a.swapLanguage,
+                seq: a.swapSeq,
+                catchment: a.swapCatchment,
+              }
+            : null;
+      if (!waitingFor) return null;
+      const rank = a.priorityStatus === 'claimed' || a.priorityStatus === 'verified' ? 0 : 1;
+      const rows = await db.$queryRaw<{ ahead: number; waiting: number }[]>`
+        WITH q AS (
+          SELECT CASE WHEN priority_status IN ('claimed','verified') THEN 0 ELSE 1 END AS rank, catchment_match AS catchment, received_seq AS seq
+          FROM application WHERE status = 'waitlisted' AND campaign_id = ${a.campaignId}
+            AND school_id = ${waitingFor.schoolId} AND language = ${waitingFor.language}::"Language"
+          UNION ALL
+          SELECT CASE WHEN priority_status IN ('claimed','verified') THEN 0 ELSE 1 END, swap_catchment, swap_seq
+          FROM application WHERE status = 'admitted' AND campaign_id = ${a.campaignId}
+            AND swap_school_id = ${waitingFor.schoolId} AND swap_language = ${waitingFor.language}::"Language")
+        SELECT count(*) FILTER (WHERE (rank, NOT catchment, seq) < (${rank}, ${!waitingFor.catchment}, ${waitingFor.seq}))::int AS ahead,
+               count(*)::int AS waiting
+        FROM q`;
+      const quota = await db.quota.findUnique({
+        where: {
+          schoolId_campaignId_language: {
+            schoolId: waitingFor.schoolId,
+            campaignId: a.campaignId,
+            language: waitingFor.language,
+          },
+        },
+      });
+      return {
+        position: (rows[0]?.ahead ?? 0) + 1,
+        waiting: rows[0]?.waiting ?? 0,
+        seats: quota?.seats ?? 0,
+        taken: quota?.taken ?? 0,
+      };
+    },
+
+    async history(id: string, telegramId: number) {
+      const a = await own(db, id, telegramId);
+      return db.applicationTransition.findMany({
+        where: { applicationId: a.id },
+        orderBy: { id: 'asc' },
+        select: { at: true, fromStatus: true, toStatus: true, reason: true, actorKind: true },
+      });
+    },
+  };
+}
+export type ApplicationService = ReturnType<typeof applicationService>;
