@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { isValidPin, parsePin, pinAgrees } from '../../core/domain/pin.ts';
 import type { ReferenceWorld } from '../../core/domain/reference.ts';
-import { sameCertificateNumber, sameSeries } from '../../core/registry/certificate.ts';
+import { normalizeSeries, sameCertificateNumber, sameSeries } from '../../core/registry/certificate.ts';
 import { demandWeight, generateDemoWorld } from '../../prisma/demo/world.ts';
 import {
   DEMO_POPULATION_COLUMNS,
@@ -229,6 +229,21 @@ describe('synthetic population', () => {
       expect(sameCertificateNumber(c.typed?.number as string, real?.number as string)).toBe(true);
     }
     expect(alike.some((c) => /[a-z]/.test(c.typed?.series ?? ''))).toBe(true);
+  });
+
+  it('compares certificates as a parent types them: case, spaces, hyphens, Latin/Cyrillic look-alikes', () => {
+    expect(sameSeries('i-ah', 'I-АН')).toBe(true);
+    expect(sameSeries('I АЖ', 'I-АЖ')).toBe(true);
+    expect(sameSeries('І–аж', 'I-АЖ')).toBe(true); // Cyrillic І, en dash
+    expect(sameSeries('kg', 'KG')).toBe(true);
+    expect(sameSeries('КG', 'KG')).toBe(true); // Cyrillic К
+    expect(normalizeSeries('ii-oш')).toBe('IIОШ');
+    expect(sameSeries('II-АН', 'I-АН')).toBe(false);
+    expect(sameSeries('I-АЖ', 'I-АН')).toBe(false);
+    expect(sameCertificateNumber('№ 103 3181', '1033181')).toBe(true);
+    expect(sameCertificateNumber('N1033181', '1033181')).toBe(true);
+    expect(sameCertificateNumber('1033181', '1033182')).toBe(false);
+    expect(sameCertificateNumber('01033181', '1033181')).toBe(false);
   });
 
   it('generates the default size over the demo world in a few seconds', () => {
