@@ -10,6 +10,7 @@
 // validated with zod; every attempt logged without personal data (no PIN, no URL, no body).
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
+import { PIN_PATTERN } from '../domain/pin.ts';
 import type { Logger } from '../logger.ts';
 import { type BreakerState, CircuitBreaker, monotonicTime, type TimeSource } from './breaker.ts';
 import {
@@ -32,7 +33,6 @@ import {
 } from './errors.ts';
 import { methodListWire, providerErrorWire, xroadErrorWire } from './wire.ts';
 
-const USER_ID = /^[012][0-3]\d[01]\d[12]\d{3}\d{5}$/;
 const ISSUE = /^[\x21-\x7e][\x20-\x7e]{0,199}$/;
 const SAFE_METHODS = new Set(['GET', 'HEAD']);
 
@@ -145,7 +145,8 @@ export class XRoadClient {
     opts: XRoadCallOptions,
   ): Promise<z.infer<S>> {
     const { name, service } = this.#resolve(target);
-    if (!USER_ID.test(opts.userId)) throw new TypeError('X-Road-UserId must be the 14-digit PIN of a person');
+    if (!PIN_PATTERN.test(opts.userId))
+      throw new TypeError('X-Road-UserId must be the 14-digit PIN of a person');
     if (opts.issue !== undefined && !ISSUE.test(opts.issue))
       throw new TypeError('X-Road-Issue must be printable ASCII, at most 200 characters');
     const url = `${this.config.securityServerUrl.replace(/\/+$/, '')}${xroadPath(service, opts)}`;
