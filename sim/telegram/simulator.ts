@@ -4,6 +4,8 @@
 // Bot API methods a grammY bot uses with Telegram's result and error shapes, so a bot that works here
 // meets the same validation in production (long texts, callback_data bytes, blocked users, 429s, …).
 import { createHash, randomBytes } from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
 import type {
   BotCommand,
   BotCommandScope,
@@ -875,6 +877,9 @@ export class TelegramSimulator {
     this.closed = true;
     if (this.pumpTimer) clearTimeout(this.pumpTimer);
     this.pumpTimer = null;
+    this.agents?.http.destroy();
+    this.agents?.https.destroy();
+    this.agents = null;
     const poll = this.poll;
     this.poll = null;
     if (poll) {
@@ -1024,24 +1029,17 @@ export class TelegramSimulator {
     let error: string | undefined;
     let replyBody: string | undefined;
     try {
-      const headers: Record<string, string> = { 'content-type': 'application/json' };
-      if (w.secretToken) headers['x-telegram-bot-api-secret-token'] = w.secretToken;
-      const res = await fetch(w.url, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify(p.update),
-        signal: AbortSignal.timeout(this.opts.webhookTimeoutMs),
-      });
-      replyBody = await res.text();
+      const res = await this.post(w, JSON.stringify(p.update));
+      replyBody = res.body;
       if (res.status < 200 || res.status > 299) {
         error = `Wrong response from the webhook: ${res.status} ${res.statusText}`;
       }
     } catch (e) {
-      const err = e as Error & { cause?: { code?: string } };
+      const err = e as Error & { code?: string };
       error =
-        err.name === 'TimeoutError' || err.name === 'AbortError'
+        err.code === 'TIMEOUT'
           ? 'Read timeout expired'
-          : err.cause?.code === 'ECONNREFUSED'
+          : err.code === 'ECONNREFUSED'
             ? 'Connection refused'
             : `Failed to deliver: ${err.message}`;
     }
@@ -1061,6 +1059,48 @@ export class TelegramSimulator {
       this.emit({ type: 'webhookError', updateId: p.update.update_id, message: error });
     }
     if (this.webhook) this.pump();
+  }
+
+  // Webhook requests go through the simulator's own keep-alive agents: idle sockets close after a
+  // second and close() destroys them, so the bot's server can always shut down promptly.
+  private agents: { http: http.Agent; https: https.Agent } | null = null;
+
+  private post(w: WebhookState, body: string): Promise<{ status: number; statusText: string; body: string }> {
+    this.agents ??= {
+      http: new http.Agent({ keepAlive: true, timeout: 1000, maxSockets: 100 }),
+      https: new https.Agent({ keepAlive: true, timeout: 1000, maxSockets: 100 }),
+    };
+    const agents = this.agents;
+    return new Promise((resolve, reject) => {
+      const url = new URL(w.url);
+      const secure = url.protocol === 'https:';
+      const headers: Record<string, string | number> = {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(body),
+      };
+      if (w.secretToken) headers['x-telegram-bot-api-secret-token'] = w.secretToken;
+      const req = (secure ? https : http).request(
+        url,
+        { method: 'POST', headers, agent: secure ? agents.https : agents.http },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              statusText: res.statusMessage ?? '',
+              body: Buffer.concat(chunks).toString('utf8'),
+            }),
+          );
+          res.on('error', reject);
+        },
+      );
+      req.setTimeout(this.opts.webhookTimeoutMs, () => {
+        req.destroy(Object.assign(new Error('timeout'), { code: 'TIMEOUT' }));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
   }
 
   /** A webhook may answer with a method call in its response body, as Telegram allows. */
