@@ -3,7 +3,7 @@
 // database — and refused whole with every error by row and column, or written in one transaction.
 // Columns and rules: docs/import.md.
 import type { Db } from '../db/client.ts';
-import type { Written } from './bulk.ts';
+import type { Sql, Written } from './bulk.ts';
 import { catchmentColumns, importCatchments } from './catchments.ts';
 import type { ImportError, ImportResult } from './errors.ts';
 import { importQuotas, quotaColumns } from './quotas.ts';
@@ -20,7 +20,7 @@ export type ImportKind = (typeof IMPORT_KINDS)[number];
 type Outcome = { errors: ImportError[] } | (Written & { removed?: number });
 type Importer<C extends Columns> = {
   columns: C;
-  run: (sql: Parameters<Parameters<Db['$transaction']>[0]>[0], table: Table<C>) => Promise<Outcome>;
+  run: (sql: Sql, table: Table<C>) => Promise<Outcome>;
 };
 
 const importer = <C extends Columns>(columns: C, run: Importer<C>['run']): Importer<C> => ({ columns, run });
