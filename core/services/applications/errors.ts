@@ -19,7 +19,8 @@ export type ApplicationErrorCode =
   | 'cancellation_limit'
   | 'invalid_state'
   | 'invalid_phone'
-  | 'same_school';
+  | 'same_school'
+  | 'registry_refused';
 
 export class ApplicationError extends Error {
   constructor(

@@ -16,7 +16,7 @@ import {
 import { parsePin } from '../../domain/pin.ts';
 import type { InstructionLanguage } from '../../domain/reference.ts';
 import type { Logger } from '../../logger.ts';
-import { RegistryError, RegistryNotFoundError } from '../../registry/errors.ts';
+import { RegistryError, RegistryMalformedResponseError } from '../../registry/errors.ts';
 import type { Registry } from '../../registry/tunduk.ts';
 import type { BirthRecord, RegisteredAddress } from '../../registry/types.ts';
 import { ApplicationError } from './errors.ts';
@@ -211,11 +211,13 @@ export function applicationService(deps: { db: Db; clock: Clock; registry: Regis
       return { record: r.record, relation: r.relation, address };
     } catch (e) {
       if (e instanceof ApplicationError) throw e;
-      if (e instanceof RegistryNotFoundError) throw new ApplicationError('child_not_found');
-      if (e instanceof RegistryError) {
+      // Down, slow or answering garbage: keep the draft and verify later (K-REG-5). A refusal that
+      // retrying cannot fix (X-Road Client.* errors, provider 4xx) is reported, not retried forever.
+      if (e instanceof RegistryError && (e.retryable || e instanceof RegistryMalformedResponseError)) {
         log.warn({ err: e.name }, 'registry unavailable during verification; draft kept');
         return 'pending';
       }
+      if (e instanceof RegistryError) throw new ApplicationError('registry_refused', { service: e.service });
       throw e;
     }
   }
