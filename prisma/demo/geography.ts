@@ -668,9 +668,9 @@ export const LANGUAGE_MIX: Record<Profile, { city: Mix; town: Mix; village: Mix 
       [['ky', 'ru'], 58],
     ],
     village: [
-      [['ky'], 50],
+      [['ky'], 47],
       [['ru'], 9],
-      [['ky', 'ru'], 41],
+      [['ky', 'ru'], 44],
     ],
   },
   issykkul: {
@@ -681,9 +681,9 @@ export const LANGUAGE_MIX: Record<Profile, { city: Mix; town: Mix; village: Mix 
       [['ky', 'ru'], 62],
     ],
     village: [
-      [['ky'], 76],
+      [['ky'], 73],
       [['ru'], 2],
-      [['ky', 'ru'], 22],
+      [['ky', 'ru'], 25],
     ],
   },
   north: {
@@ -693,8 +693,8 @@ export const LANGUAGE_MIX: Record<Profile, { city: Mix; town: Mix; village: Mix 
       [['ky', 'ru'], 50],
     ],
     village: [
-      [['ky'], 90],
-      [['ky', 'ru'], 10],
+      [['ky'], 88],
+      [['ky', 'ru'], 12],
     ],
   },
   south: {

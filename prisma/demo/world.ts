@@ -446,7 +446,7 @@ function makeSchool(
   const isBishkek = top === 'KG-GB';
   const first = s.made === 0;
   s.made += 1;
-  const special = rng.chance(s.kind === 'city' ? 0.04 : s.kind === 'town' ? 0.03 : 0.004);
+  const special = rng.chance(s.kind === 'city' ? 0.04 : s.kind === 'town' ? 0.04 : 0.006);
   const isPrivate =
     !special && rng.chance(isBishkek ? 0.2 : s.kind === 'city' ? 0.14 : s.kind === 'town' ? 0.09 : 0.035);
   const participates = !special && (!isPrivate || rng.chance(0.65));
