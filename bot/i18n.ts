@@ -13,17 +13,22 @@ function catalogue(lang: UiLanguage, ns: string): Record<string, unknown> {
   return JSON.parse(readFileSync(url, 'utf8'));
 }
 
+/** Catalogues: `bot` (default), `parent` (sign-in, my data), `staff` (staff links), `auth` (sign-in pages). */
+export const NAMESPACES = ['bot', 'parent', 'staff', 'auth'] as const;
+
 const instance = i18next.createInstance();
 await instance.init({
   lng: DEFAULT_LANGUAGE,
   fallbackLng: DEFAULT_LANGUAGE,
   supportedLngs: [...UI_LANGUAGES],
-  ns: ['bot'],
+  ns: [...NAMESPACES],
   defaultNS: 'bot',
   // Messages are Telegram HTML: values are escaped where they are inserted (bot/format/html.ts).
   interpolation: { escapeValue: false },
   returnNull: false,
-  resources: Object.fromEntries(UI_LANGUAGES.map((l) => [l, { bot: catalogue(l, 'bot') }])),
+  resources: Object.fromEntries(
+    UI_LANGUAGES.map((l) => [l, Object.fromEntries(NAMESPACES.map((ns) => [ns, catalogue(l, ns)]))]),
+  ),
 });
 
 export function translator(lang: UiLanguage): Translate {

@@ -51,6 +51,9 @@ export type OpenSignIn = {
   language: string | null;
 };
 
+/** A sign-in link that cannot be used; `language` is the user's when the link was theirs (for the page). */
+export type SignInRefused = { ok: false; reason: SignInProblem; language?: string | null };
+
 export type Linked = {
   telegramId: number;
   chatId: number;
@@ -190,10 +193,11 @@ export function identityService(opts: IdentityOptions) {
 
   async function openAttempt(
     where: { tokenHash: string } | { state: string },
-  ): Promise<OpenSignIn | { ok: false; reason: SignInProblem }> {
+  ): Promise<OpenSignIn | SignInRefused> {
     const a = await db.signInAttempt.findUnique({ where: where as Prisma.SignInAttemptWhereUniqueInput });
     const problem = attemptProblem(a, clock.now());
-    if (problem || !a) return { ok: false, reason: problem ?? 'unknown' };
+    if (!a) return { ok: false, reason: 'unknown' };
+    if (problem) return { ok: false, reason: problem, language: await languageOf(db, a.telegramId) };
     return {
       ok: true,
       state: a.state,
@@ -359,13 +363,13 @@ export function identityService(opts: IdentityOptions) {
     },
 
     /** The sign-in behind a one-time link, if it can still be used (`GET /auth/start/<token>`). */
-    async openSignIn(token: string): Promise<OpenSignIn | { ok: false; reason: SignInProblem }> {
+    async openSignIn(token: string): Promise<OpenSignIn | SignInRefused> {
       if (!SIGN_IN_TOKEN.test(token)) return { ok: false, reason: 'unknown' };
       return openAttempt({ tokenHash: sha256(token) });
     },
 
     /** The sign-in an OIDC `state` belongs to, if it can still be used (`GET /auth/callback`). */
-    async signInByState(state: string): Promise<OpenSignIn | { ok: false; reason: SignInProblem }> {
+    async signInByState(state: string): Promise<OpenSignIn | SignInRefused> {
       if (!/^[A-Za-z0-9_-]{16,128}$/.test(state)) return { ok: false, reason: 'unknown' };
       return openAttempt({ state });
     },
