@@ -27,7 +27,13 @@ export type Action =
   | { a: 'charter'; code: string }
   | { a: 'search' }
   | { a: 'calendar' }
-  | { a: 'help' };
+  | { a: 'help' }
+  /** "My data": the linked person and their children, or the sign-in button (parent feature) */
+  | { a: 'mydata' }
+  /** ask to unlink this Telegram account from the person */
+  | { a: 'unlink' }
+  /** unlink, confirmed */
+  | { a: 'unlink_yes' };
 
 const SEP = '|';
 
@@ -66,6 +72,15 @@ export function encode(action: Action): string {
       break;
     case 'charter':
       s = `ch${SEP}${action.code}`;
+      break;
+    case 'mydata':
+      s = 'my';
+      break;
+    case 'unlink':
+      s = 'ul';
+      break;
+    case 'unlink_yes':
+      s = 'uly';
       break;
   }
   if (Buffer.byteLength(s) > 64) throw new Error(`callback data over 64 bytes: ${s}`);
@@ -106,6 +121,12 @@ export function decode(data: string | undefined): Action | null {
       const code = id.safeParse(rest[0]);
       return code.success && rest.length === 1 ? { a: 'charter', code: code.data } : null;
     }
+    case 'my':
+      return rest.length === 0 ? { a: 'mydata' } : null;
+    case 'ul':
+      return rest.length === 0 ? { a: 'unlink' } : null;
+    case 'uly':
+      return rest.length === 0 ? { a: 'unlink_yes' } : null;
     default:
       return null;
   }

@@ -1,5 +1,6 @@
 import type { Context, SessionFlavor } from 'grammy';
 import type { Logger } from '../core/logger.ts';
+import type { StaffLink } from '../core/services/identity.ts';
 import type { Translate, UiLanguage } from './i18n.ts';
 
 /** What the bot keeps per chat between updates. Nothing here that losing would lose an application. */
@@ -17,4 +18,6 @@ export type BotContext = Context &
     langChosen: boolean;
     t: Translate;
     log: Logger;
+    /** the user's active staff links, read on every update (bot/features/staff/link.ts); [] for parents */
+    staff?: StaffLink[];
   };
