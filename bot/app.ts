@@ -1,6 +1,7 @@
 // The composition root (guide: "one place"): configuration → database → core → bot → HTTP.
 // `startKattoo` is what `npm start`, the bot tests, the browser tests and the benchmarks run.
 import type { FastifyInstance } from 'fastify';
+import { BotError } from 'grammy';
 import { Redis } from 'ioredis';
 import { AdjustableClock, type Clock, systemClock } from '../core/clock.ts';
 import type { Config } from '../core/config.ts';
@@ -148,7 +149,15 @@ async function start(
   await registerCommands(bot);
 
   dispatcher = new UpdateDispatcher(
-    (u) => bot.handleUpdate(u),
+    async (u) => {
+      try {
+        await bot.handleUpdate(u);
+      } catch (e) {
+        // handleUpdate rethrows; the error boundary (bot.catch) answers the user, the inbox records it.
+        if (e instanceof BotError) await bot.errorHandler(e);
+        throw e;
+      }
+    },
     services.inbox,
     log,
     (result, ms) => {

@@ -1,0 +1,127 @@
+// Webhook mode (production's): the simulator posts updates to /telegram/webhook with the secret.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../support/app.ts';
+
+const SECRET = 'test_webhook_secret_123';
+
+describe('webhook mode', () => {
+  let app: TestApp;
+  // a persona of the simulator, so that the bot's answers reach a chat that exists
+  const PERSONA = 7001200004;
+  beforeAll(async () => {
+    app = await startTestApp({ BOT_MODE: 'webhook', WEBHOOK_SECRET: SECRET });
+    // the persona whose chat the hand-made updates use has started the bot (a bot cannot write first)
+    const u = app.user(3);
+    expect(u.id).toBe(PERSONA);
+    u.start();
+    await u.waitForBotMessage(/Тилди тандаңыз|1-класска/);
+  }, 120_000);
+  afterAll(() => app.close());
+
+  const post = (body: unknown, secret: string | null = SECRET) =>
+    fetch(`${app.url}/telegram/webhook`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(secret ? { 'x-telegram-bot-api-secret-token': secret } : {}),
+      },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+
+  const from = { id: PERSONA, is_bot: false, first_name: 'Тест', language_code: 'ky' };
+  const chat = { id: PERSONA, type: 'private' as const, first_name: 'Тест' };
+  let nextId = 900_000_000;
+  const sentTo = (chatId: number) =>
+    app.telegram!.calls.filter((c) => c.method === 'sendMessage' && Number(c.params.chat_id) === chatId);
+
+  it('registers the webhook with its secret and answers a user through it', async () => {
+    expect(app.telegram!.webhookInfo().url).toBe(`${app.url}/telegram/webhook`);
+    const u = app.user(0);
+    u.start();
+    await u.waitForBotMessage(/Тилди тандаңыз|1-класска/);
+  });
+
+  it('refuses a missing or wrong secret and a body that is not an update', async () => {
+    expect((await post({ update_id: 1 }, null)).status).toBe(401);
+    expect((await post({ update_id: 1 }, 'wrong')).status).toBe(401);
+    expect((await post('not json at all')).status).toBe(400);
+    expect((await post({ hello: 'world' })).status).toBe(400);
+  });
+
+  it('handles a redelivered update_id once, answering Telegram 200 both times', async () => {
+    const update = {
+      update_id: nextId++,
+      message: {
+        message_id: 1,
+        date: 0,
+        chat,
+        from,
+        text: '/help',
+        entities: [{ type: 'bot_command', offset: 0, length: 5 }],
+      },
+    };
+    expect((await post(update)).status).toBe(200);
+    expect((await post(update)).status).toBe(200);
+    await app.dispatcher.idle();
+    expect(sentTo(chat.id).filter((c) => String(c.params.text).includes('Каттоо эмне кылат'))).toHaveLength(
+      1,
+    );
+  });
+
+  it('answers forged callback data, a sticker and a foreign chat’s button without breaking', async () => {
+    const message = {
+      message_id: 1,
+      date: 0,
+      chat,
+      from: { id: 7000000001, is_bot: true, first_name: 'Kattoo' },
+      text: 'x',
+    };
+    for (const data of ['sc|../../etc/passwd', 'ls|KG-GB-LEN|xx|9|0', 'x'.repeat(64), 'rg|NOPE']) {
+      const r = await post({
+        update_id: nextId++,
+        callback_query: { id: `cq${nextId}`, from, chat_instance: '1', data, message },
+      });
+      expect(r.status).toBe(200);
+    }
+    await post({
+      update_id: nextId++,
+      message: {
+        message_id: 2,
+        date: 0,
+        chat,
+        from,
+        sticker: {
+          file_id: 'f',
+          file_unique_id: 'u',
+          type: 'regular',
+          width: 1,
+          height: 1,
+          is_animated: false,
+          is_video: false,
+        },
+      },
+    });
+    await app.dispatcher.idle();
+    const texts = sentTo(chat.id).map((c) => String(c.params.text));
+    expect(texts.filter((t) => t.includes('1-класска каттоого')).length).toBeGreaterThanOrEqual(4); // the menu again
+    expect(texts.some((t) => t.includes('текстти жана баскычтарды гана'))).toBe(true);
+    const answers = app.telegram!.calls.filter(
+      (c) => c.method === 'answerCallbackQuery' && String(c.params.text ?? '').includes('эскирип калды'),
+    );
+    expect(answers.length).toBeGreaterThanOrEqual(4);
+    const failed = await app.db.inboundUpdate.findMany({
+      where: { failure: { not: null } },
+      select: { failure: true },
+    });
+    expect(failed).toEqual([]);
+  });
+
+  it('serves health, readiness and metrics', async () => {
+    expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
+    const ready = await (await fetch(`${app.url}/readyz`)).json();
+    expect(ready).toEqual({ status: 'ready', checks: { database: true, migrations: true } });
+    const metrics = await (await fetch(`${app.url}/metrics`)).text();
+    expect(metrics).toMatch(/kattoo_updates_total\{result="duplicate"\} [1-9]/);
+    expect(metrics).toMatch(/kattoo_webhook_refused_total\{reason="secret"\} 2/);
+  });
+});

@@ -1,0 +1,36 @@
+// The whole Kattoo, as `npm start` runs it, on a fresh test database: demo data, the Telegram
+// simulator over real HTTP (polling or webhook), sessions in Redis when REDIS_URL is set.
+import { type Kattoo, startKattoo } from '../../bot/app.ts';
+import { loadConfig } from '../../core/config.ts';
+import { createLogger } from '../../core/logger.ts';
+import { SimUser } from '../../sim/telegram/client.ts';
+import { createTestDatabase, type TestDatabase } from './db.ts';
+
+export type TestApp = Kattoo & {
+  database: TestDatabase;
+  user(index: number): SimUser;
+  close(): Promise<void>;
+};
+
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const config = loadConfig({
+    DATABASE_URL: database.url,
+    ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
+    KATTOO_DEMO: '1',
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
+  const app = await startKattoo(config, createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'));
+  const sim = app.telegram;
+  if (!sim) throw new Error('the test app runs against the Telegram simulator');
+  return Object.assign(app, {
+    database,
+    user: (index: number) => new SimUser(sim, sim.personas()[index] ?? sim.personas()[0]!),
+    async close() {
+      await app.stop();
+      await database.drop();
+    },
+  });
+}
