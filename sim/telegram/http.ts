@@ -130,6 +130,7 @@ function pageHtml(lang: ChatLang): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">
 <meta name="color-scheme" content="light">
+<link rel="icon" href="data:,">
 <title>${esc(t.title ?? 'Kattoo')}</title>
 <link rel="stylesheet" href="web/app.css">
 </head>
@@ -260,17 +261,24 @@ export async function registerTelegramSimulator(
       });
 
       // ── web chat ─────────────────────────────────────────────────────────────────────────────
+      // The page's URLs are relative to `${prefix}/chat`: `${prefix}/chat/` is redirected there.
+      const toChat = (req: FastifyRequest, reply: FastifyReply) => {
+        const qs = req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : '';
+        return reply.redirect(`../chat${qs}`);
+      };
       child.get('/chat', async (req, reply) => {
-        if (req.url.split('?')[0]?.endsWith('/')) {
-          const qs = req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : '';
-          return reply.redirect(`../chat${qs}`);
-        }
+        if (req.url.split('?')[0]?.endsWith('/')) return toChat(req, reply);
         const lang = parseLang((req.query as Record<string, unknown>).lang);
         return reply
           .header('content-type', 'text/html; charset=utf-8')
           .header('cache-control', 'no-store')
           .send(pageHtml(lang));
       });
+      const cfg = app.initialConfig as {
+        ignoreTrailingSlash?: boolean;
+        routerOptions?: { ignoreTrailingSlash?: boolean };
+      };
+      if (!cfg.ignoreTrailingSlash && !cfg.routerOptions?.ignoreTrailingSlash) child.get('/chat/', toChat);
       child.get('/web/app.js', async (_req, reply) =>
         reply.header('content-type', 'text/javascript; charset=utf-8').send(webAssets().js),
       );

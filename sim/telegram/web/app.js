@@ -292,8 +292,12 @@ function buildChat() {
       el('button', { 'data-testid': 'back', 'aria-label': t('back'), onclick: showPicker }, '←'),
       avatar(state.bot.firstName, state.bot.id),
       el('div', { class: 'titles' }, el('h1', {}, state.bot.firstName), nodes.status),
-      el('span', { class: 'status', title: p.phone }, fullName(p)),
       nodes.blockBtn,
+    ),
+    el(
+      'div',
+      { class: 'you', 'data-testid': 'you' },
+      `${t('you')}: ${fullName(p)} · ${roleLabel(p)} · ${p.phone}`,
     ),
     nodes.wrap,
   );
@@ -343,7 +347,7 @@ function messageNode(m) {
       el(
         'div',
         { class: 'doc' },
-        el('span', { class: 'icon', 'aria-hidden': 'true' }, '📄'),
+        el('span', { class: 'icon', 'aria-hidden': 'true' }, '↓'),
         el(
           'div',
           {},
@@ -357,7 +361,11 @@ function messageNode(m) {
             },
             m.document.fileName,
           ),
-          el('div', { class: 'size' }, `${size(m.document.size)} · ${m.document.mimeType}`),
+          el(
+            'div',
+            { class: 'size' },
+            `${size(m.document.size)}${/\.([A-Za-z0-9]{1,8})$/.test(m.document.fileName) ? ` · ${m.document.fileName.split('.').pop().toUpperCase()}` : ''}`,
+          ),
         ),
       ),
     );
@@ -507,7 +515,7 @@ function renderComposer() {
                   'data-testid': b.requestContact ? 'contact-button' : 'reply-button',
                   onclick: () => pressReply(b),
                 },
-                b.requestContact ? `📱 ${b.text}` : b.text,
+                b.requestContact ? `☎ ${b.text}` : b.text,
               ),
             ),
           ),
@@ -670,7 +678,7 @@ function setAction(action) {
         : action === 'upload_photo'
           ? t('uploadingPhoto')
           : null;
-  nodes.status.textContent = label ?? `@${state.bot.username} · ${t('bot')}`;
+  nodes.status.textContent = label ?? t('bot');
   if (label) state.actionTimer = setTimeout(() => setAction(null), 5000);
 }
 
