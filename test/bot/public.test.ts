@@ -21,7 +21,7 @@ describe('public features through the Telegram simulator', () => {
   afterAll(() => app.close());
 
   it('registers its commands in Kyrgyz (default), Russian and English', () => {
-    const sim = app.telegram!;
+    const sim = app.sim;
     const ky = sim.commandsFor(1).map((c) => c.description);
     expect(ky).toContain('Мектеп табуу жана бош орундар');
     expect(sim.commandsFor(1, 'ru').map((c) => c.command)).toEqual([
@@ -99,10 +99,10 @@ describe('public features through the Telegram simulator', () => {
     const u = app.user(4);
     const sent = u.send('/help');
     await u.waitForBotMessage(/Каттоо эмне кылат|Что умеет|What Kattoo/);
-    const before = app.telegram!.chatMessages(u.chatId).filter((m) => m.fromBot).length;
-    const update = app.telegram!.pendingUpdates().length; // nothing pending now
+    const before = app.sim.chatMessages(u.chatId).filter((m) => m.fromBot).length;
+    const update = app.sim.pendingUpdates().length; // nothing pending now
     expect(update).toBe(0);
-    const delivered = [...app.telegram!.calls]
+    const delivered = [...app.sim.calls]
       .reverse()
       .find(
         (c) =>
@@ -116,10 +116,10 @@ describe('public features through the Telegram simulator', () => {
       (x) => x.message?.message_id === sent.message_id,
     )?.update_id;
     expect(updateId).toBeDefined();
-    app.telegram!.redeliver(updateId as number);
+    app.sim.redeliver(updateId as number);
     await new Promise((r) => setTimeout(r, 1500));
     await app.dispatcher.idle();
-    const after = app.telegram!.chatMessages(u.chatId).filter((m) => m.fromBot).length;
+    const after = app.sim.chatMessages(u.chatId).filter((m) => m.fromBot).length;
     expect(after).toBe(before);
   });
 

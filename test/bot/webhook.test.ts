@@ -32,10 +32,10 @@ describe('webhook mode', () => {
   const chat = { id: PERSONA, type: 'private' as const, first_name: 'Тест' };
   let nextId = 900_000_000;
   const sentTo = (chatId: number) =>
-    app.telegram!.calls.filter((c) => c.method === 'sendMessage' && Number(c.params.chat_id) === chatId);
+    app.sim.calls.filter((c) => c.method === 'sendMessage' && Number(c.params.chat_id) === chatId);
 
   it('registers the webhook with its secret and answers a user through it', async () => {
-    expect(app.telegram!.webhookInfo().url).toBe(`${app.url}/telegram/webhook`);
+    expect(app.sim.webhookInfo().url).toBe(`${app.url}/telegram/webhook`);
     const u = app.user(0);
     u.start();
     await u.waitForBotMessage(/Тилди тандаңыз|1-класска/);
@@ -105,7 +105,7 @@ describe('webhook mode', () => {
     const texts = sentTo(chat.id).map((c) => String(c.params.text));
     expect(texts.filter((t) => t.includes('1-класска каттоого')).length).toBeGreaterThanOrEqual(4); // the menu again
     expect(texts.some((t) => t.includes('текстти жана баскычтарды гана'))).toBe(true);
-    const answers = app.telegram!.calls.filter(
+    const answers = app.sim.calls.filter(
       (c) => c.method === 'answerCallbackQuery' && String(c.params.text ?? '').includes('эскирип калды'),
     );
     expect(answers.length).toBeGreaterThanOrEqual(4);

@@ -4,6 +4,7 @@ import { type Kattoo, startKattoo } from '../../bot/app.ts';
 import { loadConfig } from '../../core/config.ts';
 import { createLogger } from '../../core/logger.ts';
 import { SimUser } from '../../sim/telegram/client.ts';
+import type { TelegramSimulator } from '../../sim/telegram/simulator.ts';
 import { createTestDatabase, type TestDatabase } from './db.ts';
 
 export type TestApp = Kattoo & {
@@ -27,7 +28,12 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   if (!sim) throw new Error('the test app runs against the Telegram simulator');
   return Object.assign(app, {
     database,
-    user: (index: number) => new SimUser(sim, sim.personas()[index] ?? sim.personas()[0]!),
+    sim,
+    user: (index: number) => {
+      const persona = sim.personas()[index];
+      if (!persona) throw new Error(`the simulator has no persona #${index}`);
+      return new SimUser(sim, persona);
+    },
     async close() {
       await app.stop();
       await database.drop();
