@@ -7,6 +7,7 @@ import { AdjustableClock } from '../../core/clock.ts';
 import { makePin } from '../../core/domain/pin.ts';
 import { can } from '../../core/domain/roles.ts';
 import { type IdentityService, identityService, STAFF_PAYLOAD } from '../../core/services/identity.ts';
+import { type MyDataRegistry, myDataService } from '../../core/services/my-data.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 
 const PUBLIC_URL = 'https://kattoo.example.kg';
@@ -343,6 +344,64 @@ describe('identity service (K-ID)', () => {
       const listed = await identity.listStaff({ includeRevoked: true });
       expect(listed.find((l) => l.id === id)?.revokedAt).toBeInstanceOf(Date);
       expect((await identity.listStaff()).find((l) => l.id === id)).toBeUndefined();
+    });
+  });
+  describe('my data (core/services/my-data.ts)', () => {
+    const person = {
+      pin: pin(70, 'M'),
+      surname: 'Осмонов',
+      name: 'Марат',
+      sex: 'M' as const,
+      birthDate: '1990-05-17',
+    };
+    const registry = (over: Partial<MyDataRegistry> = {}): MyDataRegistry => ({
+      personByPin: async (p) => (p === person.pin ? person : null),
+      birthRecord: async () => null,
+      guardianship: async () => [],
+      ...over,
+    });
+
+    it('is "unlinked" for an account without a PIN', async () => {
+      const svc = myDataService({ identity, registry: registry(), clock });
+      expect(await svc.myData(7070)).toEqual({ status: 'unlinked' });
+    });
+
+    it('shows the person; says the children list is not available when the registry has no such look-up', async () => {
+      await signIn(7071, person.pin);
+      const svc = myDataService({ identity, registry: registry(), clock });
+      expect(await svc.myData(7071)).toMatchObject({ status: 'ok', pin: person.pin, person, children: null });
+      const withIndex = myDataService({
+        identity,
+        registry: registry({ childrenOf: async () => [] }),
+        clock,
+      });
+      expect(await withIndex.myData(7071)).toMatchObject({ status: 'ok', children: [] });
+    });
+
+    it('gives up on a hanging registry after its timeout, and asks the registry on the person’s behalf', async () => {
+      const seen: string[] = [];
+      const hanging = registry({
+        personByPin: (p, on) =>
+          new Promise((_resolve, reject) => {
+            seen.push(on.onBehalfOf);
+            on.signal?.addEventListener('abort', () => reject(on.signal?.reason));
+            void p;
+          }),
+      });
+      const svc = myDataService({ identity, registry: hanging, clock, timeoutMs: 150 });
+      const started = Date.now();
+      expect(await svc.myData(7071)).toMatchObject({ status: 'registry_unavailable', pin: person.pin });
+      expect(Date.now() - started).toBeLessThan(2_000);
+      expect(seen).toEqual([person.pin]);
+    });
+
+    it('passes other errors through (a bug is not "the registry is down")', async () => {
+      const broken = registry({
+        personByPin: async () => {
+          throw new TypeError('bug');
+        },
+      });
+      await expect(myDataService({ identity, registry: broken, clock }).myData(7071)).rejects.toThrow('bug');
     });
   });
 });

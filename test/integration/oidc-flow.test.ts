@@ -4,13 +4,22 @@
 // hand and a cookie jar, like a browser. Refused: a forged state, a reused link, an expired link.
 import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { Bot, type Transformer } from 'grammy';
+import type { Update } from 'grammy/types';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { BotContext } from '../../bot/context.ts';
+import { identityNotifier, parentIdentityFeature } from '../../bot/features/parent/identity.ts';
+import { staffLinkFeature, staffMiddleware } from '../../bot/features/staff/link.ts';
 import { registerAuthRoutes } from '../../bot/http/auth-routes.ts';
-import { catalogueKeys, type UiLanguage } from '../../bot/i18n.ts';
+import { catalogueKeys, translator, type UiLanguage } from '../../bot/i18n.ts';
+import { staffInviteCommand, staffRevokeCommand } from '../../cli/staff.ts';
 import { AdjustableClock } from '../../core/clock.ts';
 import { createLogger } from '../../core/logger.ts';
 import { createRelyingParty, demoOidcConfig, type RelyingParty } from '../../core/oidc/index.ts';
-import { type IdentityService, identityService } from '../../core/services/identity.ts';
+import { RegistryUnavailableError } from '../../core/registry/errors.ts';
+import type { BirthRecord, Guardianship, Person } from '../../core/registry/types.ts';
+import { type IdentityService, identityService, type StaffLink } from '../../core/services/identity.ts';
+import { type MyDataRegistry, myDataService } from '../../core/services/my-data.ts';
 import {
   createDemoIdp,
   type DemoIdp,
@@ -18,6 +27,7 @@ import {
   mountDemoIdp,
   startDemoIdp,
 } from '../../sim/idp/index.ts';
+import { parseTelegramHtml } from '../../sim/telegram/html.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 
 const KNOWN_PIN = '20205199401330';
@@ -348,5 +358,435 @@ describe('catalogues of sign-in, identity and staff (K-CORE-7)', () => {
     };
     expect(keys('ru')).toEqual(keys('ky'));
     expect(keys('en')).toEqual(keys('ky'));
+  });
+});
+
+// --- the same, through the bot -------------------------------------------------------------------
+
+const PARENT_PIN = '20205199401330';
+const DAUGHTER = '12003201900011';
+const WARD = '20107202000022';
+const STRANGER = '11111201800033';
+
+/** A registry with one family: a daughter (birth record), a ward (guardianship only), and a child the
+ * index names but whose records do not link to the parent (must not be shown). */
+function familyRegistry(down = false): MyDataRegistry {
+  const persons = new Map<string, Person>([
+    [
+      PARENT_PIN,
+      {
+        pin: PARENT_PIN,
+        surname: 'Асанов',
+        name: 'Бакыт',
+        patronymic: 'Төлөнович',
+        sex: 'M',
+        birthDate: '1994-05-02',
+      },
+    ],
+    [WARD, { pin: WARD, surname: 'Үсөнов', name: 'Нурбек', sex: 'M', birthDate: '2020-07-01' }],
+    [STRANGER, { pin: STRANGER, surname: 'Жоробеков', name: 'Эмил', sex: 'M', birthDate: '2018-11-11' }],
+  ]);
+  const records = new Map<string, BirthRecord>([
+    [
+      DAUGHTER,
+      {
+        childPin: DAUGHTER,
+        certificate: { series: 'I-АЖ', number: '0123456', issuedBy: 'ЗАГС <Бишкек>', issuedOn: '2019-03-25' },
+        fatherPin: PARENT_PIN,
+        motherPin: '11505199500010',
+        birthDate: '2019-03-20',
+        sex: 'F',
+        surname: 'Асанова',
+        name: 'Айзада',
+        patronymic: 'Бакытовна',
+      },
+    ],
+    [
+      STRANGER,
+      {
+        childPin: STRANGER,
+        certificate: { series: 'KG', number: '999', issuedBy: 'x', issuedOn: '2018-11-12' },
+        fatherPin: '20101198000001',
+        birthDate: '2018-11-11',
+        sex: 'M',
+        surname: 'Жоробеков',
+        name: 'Эмил',
+      },
+    ],
+  ]);
+  const guardians = new Map<string, Guardianship[]>([
+    [WARD, [{ guardianPin: PARENT_PIN, kind: 'guardian', since: '2021-01-01' }]],
+  ]);
+  const fail = () => {
+    if (down) throw new RegistryUnavailableError({ service: 'personByPin' }, { reason: 'network' });
+  };
+  return {
+    async personByPin(pin) {
+      fail();
+      return persons.get(pin) ?? null;
+    },
+    async birthRecord(pin) {
+      fail();
+      return records.get(pin) ?? null;
+    },
+    async guardianship(pin) {
+      fail();
+      return persons.has(pin) || records.has(pin) ? (guardians.get(pin) ?? []) : null;
+    },
+    async childrenOf(pin) {
+      fail();
+      return pin === PARENT_PIN ? [STRANGER, WARD, DAUGHTER, DAUGHTER] : [];
+    },
+  };
+}
+
+type Sent = { method: string; payload: Record<string, unknown> };
+
+/** The bot's identity features over a recording API (every HTML text is checked as Telegram would). */
+function testBot(deps: {
+  identity: IdentityService;
+  registry: () => MyDataRegistry;
+  clock: AdjustableClock;
+  langs: Map<number, UiLanguage>;
+}) {
+  const bot = new Bot<BotContext>('7000000001:TEST-TOKEN-FOR-IDENTITY-FLOW', {
+    botInfo: {
+      id: 7000000001,
+      is_bot: true,
+      first_name: 'Kattoo',
+      username: 'kattoo_bot',
+      can_join_groups: true,
+      can_read_all_group_messages: false,
+      supports_inline_queries: false,
+      can_connect_to_business: false,
+      has_main_web_app: false,
+      has_topics_enabled: false,
+      allows_users_to_create_topics: false,
+      can_manage_bots: false,
+      supports_join_request_queries: false,
+    },
+  });
+  const sent: Sent[] = [];
+  const staffSeen: StaffLink[][] = [];
+  let messageId = 100;
+  const transformer: Transformer = async (_prev, method, payload) => {
+    const p = (payload ?? {}) as Record<string, unknown>;
+    sent.push({ method, payload: p });
+    if (p.parse_mode === 'HTML' && typeof p.text === 'string') parseTelegramHtml(p.text);
+    const result =
+      method === 'sendMessage' || method === 'editMessageText'
+        ? { message_id: ++messageId, date: 0, chat: { id: p.chat_id, type: 'private' }, text: p.text }
+        : true;
+    return { ok: true, result } as never;
+  };
+  bot.api.config.use(transformer);
+  const log = createLogger('silent');
+  bot.use(async (ctx, next) => {
+    ctx.log = log;
+    ctx.lang = (ctx.from && deps.langs.get(ctx.from.id)) || 'ky';
+    ctx.langChosen = true;
+    ctx.t = translator(ctx.lang);
+    await next();
+  });
+  bot.use(staffMiddleware({ identity: deps.identity }));
+  bot.use(async (ctx, next) => {
+    staffSeen.push(ctx.staff ?? []);
+    await next();
+  });
+  bot.use(staffLinkFeature({ identity: deps.identity }));
+  bot.use(
+    parentIdentityFeature({
+      identity: deps.identity,
+      myData: {
+        myData: (id) =>
+          myDataService({ identity: deps.identity, registry: deps.registry(), clock: deps.clock }).myData(id),
+      },
+    }),
+  );
+  let updateId = 0;
+  const from = (id: number) => ({ id, is_bot: false, first_name: 'Бакыт' });
+  return {
+    bot,
+    sent,
+    staffSeen,
+    notify: identityNotifier(bot.api),
+    text(
+      userId: number,
+      text: string,
+      chat: { id: number; type: 'private' | 'group' } = { id: userId, type: 'private' },
+    ) {
+      const command = /^\/\w+/.exec(text)?.[0];
+      const update = {
+        update_id: ++updateId,
+        message: {
+          message_id: ++messageId,
+          date: 0,
+          chat: chat.type === 'private' ? { ...chat, first_name: 'Бакыт' } : { ...chat, title: 'staff' },
+          from: from(userId),
+          text,
+          ...(command ? { entities: [{ type: 'bot_command', offset: 0, length: command.length }] } : {}),
+        },
+      } as unknown as Update;
+      return bot.handleUpdate(update);
+    },
+    press(userId: number, data: string) {
+      const update = {
+        update_id: ++updateId,
+        callback_query: {
+          id: String(++messageId),
+          from: from(userId),
+          chat_instance: 'ci',
+          data,
+          message: {
+            message_id: 1,
+            date: 0,
+            chat: { id: userId, type: 'private', first_name: 'Бакыт' },
+            text: 'x',
+          },
+        },
+      } as unknown as Update;
+      return bot.handleUpdate(update);
+    },
+    last(method?: string): Sent {
+      const list = method ? sent.filter((s) => s.method === method) : sent;
+      const l = list[list.length - 1];
+      if (!l) throw new Error(`nothing sent${method ? ` with ${method}` : ''}`);
+      return l;
+    },
+  };
+}
+
+type Keyboard = { inline_keyboard: { text: string; url?: string; callback_data?: string }[][] };
+const buttons = (s: Sent) => ((s.payload.reply_markup as Keyboard | undefined)?.inline_keyboard ?? []).flat();
+
+describe('through the bot: sign in, see my data, unlink; staff invites (K-ID-1, K-ID-2)', () => {
+  let t: TestDatabase;
+  let app: FastifyInstance;
+  let base: string;
+  let identity: IdentityService;
+  let idp: DemoIdp | undefined;
+  let rp: RelyingParty | undefined;
+  let tb: ReturnType<typeof testBot>;
+  let registryDown = false;
+  const clock = new AdjustableClock(new Date('2026-04-02T06:00:00Z'));
+  const langs = new Map<number, UiLanguage>([
+    [7001, 'ky'],
+    [7002, 'ru'],
+    [8001, 'ky'],
+  ]);
+
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    identity = identityService({ db: t.db, clock, publicUrl: () => base });
+    tb = testBot({ identity, registry: () => familyRegistry(registryDown), clock, langs });
+    app = Fastify({ logger: false, forceCloseConnections: true });
+    await mountDemoIdp(app, () => idp);
+    registerAuthRoutes(app, {
+      identity,
+      relyingParty: () => rp as RelyingParty,
+      notify: (chatId, lang, key, params) => tb.notify(chatId, lang, key, params),
+      log: createLogger('silent'),
+    });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const address = app.server.address();
+    base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    const config = demoOidcConfig(base, { clientSecret: randomBytes(24).toString('base64url') });
+    idp = createDemoIdp({
+      demo: true,
+      issuer: config.issuer,
+      client: {
+        clientId: config.clientId,
+        clientSecret: config.clientSecret,
+        redirectUris: [config.redirectUri],
+      },
+    });
+    rp = createRelyingParty(config);
+    const names = (s: string) => ({ nameKy: s, nameRu: s, nameEn: s });
+    await t.db.territory.create({ data: { id: 'KG-GB', kind: 'city', ...names('Бишкек шаары') } });
+    await t.db.territory.create({
+      data: { id: 'KG-GB-LEN', kind: 'city_district', parentId: 'KG-GB', ...names('Ленин району') },
+    });
+    await t.db.school.create({
+      data: {
+        code: '10001',
+        districtId: 'KG-GB-LEN',
+        settlement: 'Бишкек',
+        languages: ['ky'],
+        nameKy: '№ 5 мектеп-гимназия',
+        nameRu: 'Школа-гимназия № 5',
+        nameEn: 'School-gymnasium No. 5',
+        addressKy: 'a',
+        addressRu: 'a',
+        addressEn: 'a',
+      },
+    });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await t?.drop();
+  });
+
+  it('an unlinked parent gets a one-time sign-in button, signs in, is told in the chat and sees the children in Kyrgyz', async () => {
+    await tb.text(7001, '/mydata');
+    const offer = tb.last('sendMessage');
+    expect(offer.payload.text).toContain('Менин маалыматтарым');
+    const signIn = buttons(offer).find((b) => b.url);
+    expect(signIn?.text).toBe('🔐 Кирүү');
+    expect(signIn?.url).toMatch(new RegExp(`^${base}/auth/start/[A-Za-z0-9_-]{43}$`));
+
+    const browser = new Browser('ky');
+    const start = await browser.get(signIn?.url ?? '');
+    const form = await browser.follow(new URL(start.headers.get('location') ?? '').href);
+    const html = await form.res.text();
+    expect(html).toContain('<html lang="ky">');
+    const action = /<form method="post" action="([^"]+)"/.exec(html)?.[1]?.replace(/&amp;/g, '&') ?? '';
+    const posted = await browser.post(new URL(action, form.url).href, { pin: PARENT_PIN });
+    const back = await browser.follow(new URL(posted.headers.get('location') ?? '', form.url).href);
+    expect(back.res.status).toBe(200);
+    expect(await back.res.text()).toContain('Сиз кирдиңиз');
+
+    const confirmation = tb.last('sendMessage');
+    expect(confirmation.payload.chat_id).toBe(7001);
+    expect(confirmation.payload.text).toContain('Сиз кирдиңиз');
+    expect(confirmation.payload.text).toContain('330');
+    expect(buttons(confirmation).map((b) => b.callback_data)).toEqual(['my']);
+
+    await tb.press(7001, 'my');
+    const mine = tb.last('editMessageText');
+    const text = String(mine.payload.text);
+    expect(text).toContain('Асанов Бакыт Төлөнович');
+    expect(text).toContain('•••••••••••330');
+    expect(text).not.toContain(PARENT_PIN);
+    expect(text).toContain('Реестрлердеги балдарыңыз');
+    expect(text).toContain('Асанова Айзада Бакытовна');
+    expect(text).toContain('сиз — атасы');
+    expect(text).toContain('I-АЖ № 0123456');
+    expect(text).toContain('Үсөнов Нурбек');
+    expect(text).toContain('сиз — камкорчусу');
+    expect(text).toContain('реестрде туулгандыгы тууралуу жазуу жок');
+    expect(text).not.toContain('Жоробеков');
+    // older child first
+    expect(text.indexOf('Айзада')).toBeLessThan(text.indexOf('Нурбек'));
+  });
+
+  it('a used sign-in button is refused', async () => {
+    const offer = tb.sent.find((s) => buttons(s).some((b) => b.url));
+    const url = buttons(offer as Sent).find((b) => b.url)?.url ?? '';
+    const res = await new Browser('ky').get(url);
+    expect(res.status).toBe(410);
+  });
+
+  it('a second Telegram account cannot take the same PIN silently', async () => {
+    await tb.text(7002, '/mydata');
+    const url = buttons(tb.last('sendMessage')).find((b) => b.url)?.url ?? '';
+    const browser = new Browser('ru');
+    const start = await browser.get(url);
+    const form = await browser.follow(new URL(start.headers.get('location') ?? '').href);
+    const action =
+      /<form method="post" action="([^"]+)"/.exec(await form.res.text())?.[1]?.replace(/&amp;/g, '&') ?? '';
+    const posted = await browser.post(new URL(action, form.url).href, { pin: PARENT_PIN });
+    const back = await browser.follow(new URL(posted.headers.get('location') ?? '', form.url).href);
+    expect(await back.res.text()).toContain('Раньше этот ПИН был связан с другим аккаунтом Telegram');
+    const warned = tb.sent.filter((s) => s.method === 'sendMessage' && s.payload.chat_id === 7001).pop();
+    expect(warned?.payload.text).toContain('башка Telegram аккаунтуна байланды');
+    expect(await identity.linkedPin(7001)).toBeNull();
+    expect(await identity.linkedPin(7002)).toBe(PARENT_PIN);
+  });
+
+  it('says clearly when the registry is down, and stays usable', async () => {
+    registryDown = true;
+    try {
+      await tb.text(7002, '/mydata');
+      const msg = tb.last('sendMessage');
+      expect(msg.payload.text).toContain('Государственные реестры сейчас не отвечают');
+      expect(buttons(msg).map((b) => b.callback_data)).toContain('my');
+    } finally {
+      registryDown = false;
+    }
+  });
+
+  it('unlinks after a confirmation; forged buttons change nothing', async () => {
+    await tb.press(7002, 'uly|7001');
+    await tb.press(7002, 'ul ');
+    expect(await identity.linkedPin(7002)).toBe(PARENT_PIN);
+    await tb.press(7002, 'ul');
+    const ask = tb.last('editMessageText');
+    expect(ask.payload.text).toContain('Отвязать ваш аккаунт Telegram');
+    expect(buttons(ask).map((b) => b.callback_data)).toEqual(['uly', 'my']);
+    expect(await identity.linkedPin(7002)).toBe(PARENT_PIN);
+    await tb.press(7002, 'uly');
+    expect(tb.last('editMessageText').payload.text).toContain('Отвязано');
+    expect(await identity.linkedPin(7002)).toBeNull();
+    await tb.text(7002, '/mydata');
+    expect(buttons(tb.last('sendMessage')).some((b) => b.url?.includes('/auth/start/'))).toBe(true);
+  });
+
+  it('links staff by a one-time deep link from the command line; revocation takes effect on the next update', async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const io = { out: (l: string) => out.push(l), err: (l: string) => err.push(l), env: {}, clock };
+    expect(await staffInviteCommand(t.db, ['invite', '--role', 'director', '--scope', '10001'], io)).toBe(0);
+    expect(out).toHaveLength(1);
+    const link = out[0] ?? '';
+    expect(link).toMatch(/^https:\/\/t\.me\/kattoo_bot\?start=staff_[A-Za-z0-9_-]{32}$/);
+    const payload = new URL(link).searchParams.get('start') ?? '';
+    expect(payload.length).toBeLessThanOrEqual(64);
+
+    // opened in a group: refused, nothing used
+    await tb.text(8001, `/start ${payload}`, { id: -100, type: 'group' });
+    expect(tb.last('sendMessage').payload.text).toBe(translator('ky')('staff:invite.private_only'));
+
+    await tb.text(8001, `/start ${payload}`);
+    const welcome = String(tb.last('sendMessage').payload.text);
+    expect(welcome).toContain('Кош келиңиз, Бакыт!');
+    expect(welcome).toContain('<b>мектеп директору</b>');
+    expect(welcome).toContain('№ 5 мектеп-гимназия (коду 10001)');
+
+    await tb.text(8001, '/mydata');
+    const seen = tb.staffSeen[tb.staffSeen.length - 1] ?? [];
+    expect(seen.map((s) => [s.role, s.scope.kind])).toEqual([['director', 'school']]);
+    const staffId = seen[0]?.id ?? 0;
+
+    // the same link again (another account): refused
+    await tb.text(8002, `/start ${payload}`);
+    expect(tb.last('sendMessage').payload.text).toBe(translator('ky')('staff:invite.used'));
+    await tb.text(8002, '/start staff_<forged>');
+    expect(tb.last('sendMessage').payload.text).toBe(translator('ky')('staff:invite.unknown'));
+
+    out.length = 0;
+    expect(await staffRevokeCommand(t.db, ['revoke', '--id', String(staffId)], io)).toBe(0);
+    expect(out[0]).toContain(`revoked staff link ${staffId}`);
+    await tb.text(8001, '/mydata');
+    expect(tb.staffSeen[tb.staffSeen.length - 1]).toEqual([]);
+    expect(await staffRevokeCommand(t.db, ['revoke', '--id', String(staffId)], io)).toBe(1);
+    expect(await staffRevokeCommand(t.db, ['revoke'], io)).toBe(2);
+
+    const events = await t.db.auditEvent.findMany({ where: { subject: `staff:${staffId}` } });
+    expect(events.map((e) => [e.action, e.actorKind])).toEqual([
+      ['staff.invite.accepted', 'telegram'],
+      ['staff.revoked', 'cli'],
+    ]);
+  });
+
+  it('the command line refuses a scope that does not exist or does not fit', async () => {
+    const err: string[] = [];
+    const io = {
+      out: () => {},
+      err: (l: string) => err.push(l),
+      env: { TELEGRAM_BOT_USERNAME: 'my_kattoo_bot' },
+      clock,
+    };
+    expect(await staffInviteCommand(t.db, ['invite', '--role', 'director', '--scope', 'NOPE'], io)).toBe(1);
+    expect(await staffInviteCommand(t.db, ['invite', '--role', 'ministry', '--scope', 'KG-GB'], io)).toBe(1);
+    expect(await staffInviteCommand(t.db, ['invite', '--role', 'janitor'], io)).toBe(2);
+    expect(await staffInviteCommand(t.db, ['invite'], io)).toBe(2);
+    expect(err.join('\n')).toContain('no school with that code');
+    const out: string[] = [];
+    const ok = await staffInviteCommand(t.db, ['invite', '--role', 'district', '--scope', 'KG-GB'], {
+      ...io,
+      out: (l: string) => out.push(l),
+    });
+    expect(ok).toBe(0);
+    expect(out[0]).toMatch(/^https:\/\/t\.me\/my_kattoo_bot\?start=staff_/);
   });
 });
