@@ -112,9 +112,9 @@ describe('public features through the Telegram simulator', () => {
             (x) => x.message?.message_id === sent.message_id,
           ),
       );
-    const updateId = (delivered?.result as { update_id: number; message?: { message_id: number } }[]).find(
-      (x) => x.message?.message_id === sent.message_id,
-    )?.update_id;
+    const updateId = (
+      (delivered?.result ?? []) as { update_id: number; message?: { message_id: number } }[]
+    ).find((x) => x.message?.message_id === sent.message_id)?.update_id;
     expect(updateId).toBeDefined();
     app.sim.redeliver(updateId as number);
     await new Promise((r) => setTimeout(r, 1500));

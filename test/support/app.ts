@@ -9,6 +9,8 @@ import { createTestDatabase, type TestDatabase } from './db.ts';
 
 export type TestApp = Kattoo & {
   database: TestDatabase;
+  /** the Telegram simulator the app runs against */
+  sim: TelegramSimulator;
   user(index: number): SimUser;
   close(): Promise<void>;
 };
