@@ -3,6 +3,7 @@
 // /telegram/webhook over HTTP (keep-alive, C concurrent requests), each simulated user in its own chat.
 //   npm run bench:webhook -- [--updates 4000] [--concurrency 64] [--throttle]
 import { Agent, request } from 'node:http';
+import pg from 'pg';
 import { startKattoo } from '../bot/app.ts';
 import { encode } from '../bot/callback-data.ts';
 import { loadConfig } from '../core/config.ts';
@@ -18,9 +19,23 @@ const C = arg('concurrency', 64);
 const throttled = process.argv.includes('--throttle');
 const SECRET = 'bench-secret';
 
+// A database of its own: a fresh `kattoo_bench` on the server in DATABASE_URL, else the embedded one.
+let databaseUrl = process.env.DATABASE_URL;
+if (databaseUrl) {
+  const admin = new pg.Client({ connectionString: databaseUrl });
+  await admin.connect();
+  await admin.query('DROP DATABASE IF EXISTS kattoo_bench WITH (FORCE)');
+  await admin.query('CREATE DATABASE kattoo_bench');
+  await admin.end();
+  const u = new URL(databaseUrl);
+  u.pathname = '/kattoo_bench';
+  databaseUrl = u.toString();
+}
+
 const standIn = await startTelegramStandIn();
 const config = loadConfig({
   ...process.env,
+  ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
   TELEGRAM_BOT_TOKEN: '7000000001:BENCHMARK-TOKEN-AAAAAAAAAAAAAAAA',
   TELEGRAM_API_ROOT: standIn.apiRoot,
   BOT_MODE: 'webhook',
