@@ -176,6 +176,13 @@ export class SimUser {
     );
   }
 
+  /** The update_id that carried one of this person's messages (e.g. to `sim.redeliver` it). */
+  updateIdOf(message: Message): number {
+    const u = this.sim.updateOf(this.chatId, message.message_id);
+    if (!u) throw new Error(`${this.name()}: message ${message.message_id} reached the bot in no update`);
+    return u.update_id;
+  }
+
   /** The latest message of the bot in this chat. */
   lastBotMessage(): BotMessage | undefined {
     return this.botMessages().at(-1);

@@ -854,6 +854,21 @@ export class TelegramSimulator {
     return this.history.get(updateId)?.update;
   }
 
+  /** Every update produced so far (the most recent 100,000), oldest first. */
+  updates(): Update[] {
+    return [...this.history.values()].map((p) => p.update);
+  }
+
+  /** The update that carried this user message (to redeliver it, for instance). */
+  updateOf(chatId: number, messageId: number): Update | undefined {
+    const all = [...this.history.values()];
+    for (let i = all.length - 1; i >= 0; i--) {
+      const u = (all[i] as Pending).update;
+      if (u.message?.chat.id === chatId && u.message.message_id === messageId) return u;
+    }
+    return undefined;
+  }
+
   webhookInfo(): WebhookInfo {
     const info: WebhookInfo = {
       url: this.webhook?.url ?? '',

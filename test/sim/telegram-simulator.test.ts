@@ -436,6 +436,73 @@ describe('Telegram simulator with a grammY bot in long polling', () => {
     expect((await lower.json()).ok).toBe(true);
   });
 
+  it('serves the web chat JSON API: personas, messages after an id, presses, contact, files, events', async () => {
+    const base = s.apiRoot;
+    const personas = (await (await fetch(`${base}/api/personas`)).json()) as { id: number; role: string }[];
+    expect(personas.map((p) => p.role)).toEqual([
+      'parent',
+      'parent',
+      'parent',
+      'director',
+      'district',
+      'ministry',
+      'public',
+    ]);
+    const before = sim.chatMessages(bakyt.id).at(-1)?.message.message_id ?? 0;
+    const events = await fetch(`${base}/api/chats/${bakyt.id}/events`);
+    const reader = (events.body as ReadableStream<Uint8Array>).getReader();
+    const post = (path: string, body: unknown) =>
+      fetch(`${base}/api/chats/${bakyt.id}/${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      }).then(async (r) => ({ status: r.status, body: await r.json() }));
+    expect((await post('start', { payload: 'school_9' })).status).toBe(200);
+    await expect
+      .poll(
+        async () =>
+          (await (await fetch(`${base}/api/chats/${bakyt.id}/messages?after=${before}`)).json()).length,
+      )
+      .toBe(2);
+    const list = (await (await fetch(`${base}/api/chats/${bakyt.id}/messages?after=${before}`)).json()) as {
+      id: number;
+      fromBot: boolean;
+      text: string;
+      inlineKeyboard?: { text: string; callbackData?: string }[][];
+    }[];
+    expect(list.map((m) => [m.fromBot, m.text])).toEqual([
+      [false, '/start school_9'],
+      [true, 'Саламатсызбы! payload=school_9'],
+    ]);
+    const menu = list[1] as (typeof list)[1];
+    const pressed = await post('callback', { messageId: menu.id, data: 'no' });
+    expect(pressed.body.callbackQueryId).toMatch(/^\d+$/);
+    const missing = await post('callback', { messageId: menu.id, data: 'nope' });
+    expect(missing.status).toBe(400);
+    expect(missing.body.error).toMatch(/No inline button with callback_data "nope".*\[Ооба → yes\]/);
+    expect((await post('contact', {})).body.contact).toMatchObject({
+      phoneNumber: '996770234567',
+      userId: bakyt.id,
+    });
+    // the event stream carried the bot's message and the callback answer
+    let streamed = '';
+    while (!streamed.includes('event: callbackAnswer')) {
+      const { value } = await reader.read();
+      streamed += new TextDecoder().decode(value);
+    }
+    expect(streamed).toContain('event: message');
+    expect(streamed).toContain('Жокко чыгарылды');
+    await reader.cancel();
+    const state = await (await fetch(`${base}/api/chats/${bakyt.id}/state`)).json();
+    expect(state).toMatchObject({
+      blocked: false,
+      persona: { id: bakyt.id },
+      bot: { username: 'kattoo_sim_bot' },
+    });
+    expect((await fetch(`${base}/chat?lang=ru`)).headers.get('content-type')).toContain('text/html');
+    expect(await (await fetch(`${base}/chat?lang=ru`)).text()).toContain('<html lang="ru">');
+  });
+
   it('records every call with its parameters and outcome', () => {
     const sends = sim.calls.filter((c) => c.method === 'sendDocument' && c.ok);
     expect(sends[0]?.params.document).toEqual({ upload: 'отчёт-2025.xlsx', size: XLSX_LIKE.length });
@@ -539,9 +606,10 @@ describe('Telegram simulator with a grammY bot behind a webhook', () => {
 
   it('redelivers a handled update on purpose (idempotency tests) with the same update_id', async () => {
     const u = new SimUser(sim, elena);
-    u.send('once');
+    const sent = u.send('once');
     await u.waitForBotMessage('echo: once');
-    const id = seen.find((x) => x.message?.text === 'once')?.update_id as number;
+    const id = u.updateIdOf(sent);
+    expect(seen.find((x) => x.message?.text === 'once')?.update_id).toBe(id);
     sim.redeliver(id);
     await expect.poll(() => handled.get(id)).toBe(2);
   });
@@ -646,6 +714,25 @@ describe('Telegram simulator limits and groups (no HTTP)', () => {
       );
     }
     expect(ok).toBe(20);
+    sim.close();
+  });
+
+  it('queues only the update types in allowed_updates, and my_chat_member by default', async () => {
+    const sim = new TelegramSimulator();
+    sim.sendText(aigul.id, '/start');
+    const m = await sim.api<{ message_id: number }>('sendMessage', {
+      chat_id: aigul.id,
+      text: 'menu',
+      reply_markup: { inline_keyboard: [[{ text: 'A', callback_data: 'a' }]] },
+    });
+    await sim.api('getUpdates', { offset: 0, allowed_updates: JSON.stringify(['message']) });
+    sim.pressButton(aigul.id, m.message_id, 'a');
+    sim.sendText(aigul.id, 'hi');
+    expect(sim.pendingUpdates().map((u) => Object.keys(u)[1])).toEqual(['message', 'message']);
+    await sim.api('getUpdates', { offset: -1, allowed_updates: [] });
+    sim.block(aigul.id);
+    expect(sim.pendingUpdates().map((u) => Object.keys(u)[1])).toEqual(['message', 'my_chat_member']);
+    expect(() => sim.pressButton(aigul.id, m.message_id, 'zz')).toThrow(/blocked the bot/);
     sim.close();
   });
 

@@ -277,8 +277,8 @@ function buildChat() {
   const p = state.persona;
   nodes.status = el(
     'div',
-    { class: 'status', 'data-testid': 'chat-status' },
-    `@${state.bot.username} · ${t('bot')}`,
+    { class: 'status', 'data-testid': 'chat-status', title: `@${state.bot.username}` },
+    t('bot'),
   );
   nodes.blockBtn = el('button', { 'data-testid': 'block-toggle', onclick: toggleBlock });
   nodes.messages = el('main', { class: 'messages', 'data-testid': 'messages', 'aria-live': 'polite' });
