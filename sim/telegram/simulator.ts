@@ -727,6 +727,23 @@ export class TelegramSimulator {
   }
 
   /**
+   * The persona sends any other kind of message (a sticker, a photo, a location …): `content` is
+   * merged into the Message the bot receives, e.g. `{ sticker: { … } }`.
+   */
+  sendRaw(userId: number, content: Partial<Message>, opts: { chatId?: number } = {}): Message {
+    const c = this.userChat(userId, opts.chatId);
+    return this.addUserMessage(c, userId, content);
+  }
+
+  /**
+   * Queues a hand-made update (forged callback data, a foreign chat …) through the normal delivery
+   * path; update_id is assigned here. `chatKey` orders it with that chat's updates.
+   */
+  injectUpdate(update: Omit<Update, 'update_id'>, chatKey = 0): Update | undefined {
+    return this.enqueue(update, chatKey);
+  }
+
+  /**
    * Presses a reply-keyboard button: sends its text, or the contact for a `request_contact` button.
    */
   pressReplyButton(userId: number, text: string, opts: { chatId?: number } = {}): Message {

@@ -736,6 +736,33 @@ describe('Telegram simulator limits and groups (no HTTP)', () => {
     sim.close();
   });
 
+  it('sends other kinds of messages and hand-made updates through the same queue', async () => {
+    const sim = new TelegramSimulator();
+    const sticker = sim.sendRaw(aigul.id, {
+      sticker: {
+        file_id: 'f',
+        file_unique_id: 'u',
+        type: 'regular',
+        width: 1,
+        height: 1,
+        is_animated: false,
+        is_video: false,
+      },
+    });
+    expect(sticker.message_id).toBe(1);
+    const forged = sim.injectUpdate({
+      callback_query: { id: 'forged', from: sim.userOf(aigul), chat_instance: '1', data: 'x'.repeat(64) },
+    });
+    expect(sim.pendingUpdates().map((u) => u.update_id)).toEqual([
+      (forged?.update_id as number) - 1,
+      forged?.update_id,
+    ]);
+    expect(
+      await sim.api('answerCallbackQuery', { callback_query_id: 'forged' }).catch((e: Error) => e.message),
+    ).toBe('400: Bad Request: query is too old and response timeout expired or query ID is invalid');
+    sim.close();
+  });
+
   it('is off by default: a burst to one chat passes', async () => {
     const sim = new TelegramSimulator();
     sim.sendText(aigul.id, 'hi');
