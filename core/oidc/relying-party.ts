@@ -99,6 +99,7 @@ export function createRelyingParty(config: OidcConfig, opts: RelyingPartyOptions
         code_challenge: await client.calculatePKCECodeChallenge(checks.codeVerifier),
         code_challenge_method: 'S256',
       };
+      if (config.prompt) params.prompt = config.prompt;
       if (o.uiLocales) params.ui_locales = o.uiLocales;
       return client.buildAuthorizationUrl(c, params);
     },

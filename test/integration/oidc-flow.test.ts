@@ -154,6 +154,7 @@ describe('sign-in through the demo identity provider over HTTP (K-ID-1)', () => 
     expect(authorize.searchParams.get('state')).toBeTruthy();
     expect(authorize.searchParams.get('nonce')).toBeTruthy();
     expect(authorize.searchParams.get('redirect_uri')).toBe(`${base}/auth/callback`);
+    expect(authorize.searchParams.get('prompt')).toBe('login');
     const form = await browser.follow(authorize.href);
     expect(form.res.status).toBe(200);
     const html = await form.res.text();
@@ -211,6 +212,11 @@ describe('sign-in through the demo identity provider over HTTP (K-ID-1)', () => 
     expect(reusedHtml).toContain('Войти не удалось');
     expect(reusedHtml).toContain('Вернитесь в бот и снова нажмите «Войти»');
     expect(notices).toHaveLength(1);
+
+    // the same browser, another sign-in: the IdP asks again (prompt=login), it does not reuse the person
+    const again = await identity.startSignIn(1003, 1003);
+    const second = await openForm(browser, again.url);
+    expect(second.html).toMatch(/<input id="pin" name="pin"/);
   });
 
   it('moves the PIN to a second account that proves it, and tells the first one', async () => {
