@@ -21,8 +21,8 @@ export type AuthRoutesDeps = {
   /** sends a message to a chat in a language: `parent:notify.<key>` with `params` */
   notify(chatId: number, lang: UiLanguage, key: AuthNotice, params?: Record<string, string>): Promise<void>;
   log: Logger;
-  /** `https://t.me/<bot username>` for the "return to Telegram" link */
-  botUrl?: string;
+  /** `https://t.me/<bot username>` for the "return to Telegram" link (a function: known after bot.init()) */
+  botUrl?: string | (() => string | undefined);
 };
 
 type PageProblem = SignInProblem | OidcFailure | 'cancelled' | 'internal';
@@ -101,6 +101,7 @@ const STATUS: Record<PageProblem, number> = {
 
 export function registerAuthRoutes(app: FastifyInstance, deps: AuthRoutesDeps): void {
   const rp = () => (typeof deps.relyingParty === 'function' ? deps.relyingParty() : deps.relyingParty);
+  const botUrl = () => (typeof deps.botUrl === 'function' ? deps.botUrl() : deps.botUrl);
   const log = deps.log.child({ component: 'auth' });
 
   function problemPage(reply: FastifyReply, lang: UiLanguage, problem: PageProblem, code?: string) {
@@ -113,7 +114,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AuthRoutesDeps): 
       .code(STATUS[problem])
       .headers(SECURITY_HEADERS)
       .type('text/html; charset=utf-8')
-      .send(page(lang, { heading: t('auth:errors.heading'), paragraphs, botUrl: deps.botUrl, ok: false }));
+      .send(page(lang, { heading: t('auth:errors.heading'), paragraphs, botUrl: botUrl(), ok: false }));
   }
 
   const acceptLanguage = (req: FastifyRequest) => req.headers['accept-language'];
@@ -201,6 +202,6 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AuthRoutesDeps): 
       .code(200)
       .headers(SECURITY_HEADERS)
       .type('text/html; charset=utf-8')
-      .send(page(lang, { heading: t('auth:signed_in.heading'), paragraphs, botUrl: deps.botUrl, ok: true }));
+      .send(page(lang, { heading: t('auth:signed_in.heading'), paragraphs, botUrl: botUrl(), ok: true }));
   });
 }

@@ -111,7 +111,7 @@ describe('sign-in through the demo identity provider over HTTP (K-ID-1)', () => 
         notices.push({ chatId, lang, key, ...(params ? { params } : {}) });
       },
       log: createLogger('silent'),
-      botUrl: 'https://t.me/kattoo_bot',
+      botUrl: () => 'https://t.me/kattoo_bot',
     });
     await app.listen({ port: 0, host: '127.0.0.1' });
     const address = app.server.address();
