@@ -9,6 +9,36 @@ export type SessionData = {
   awaiting?: 'school_search';
   /** the last school search typed, for paging its results */
   search?: string;
+  /**
+   * The registration wizard and /status (bot/features/parent): which question this chat is at. The
+   * answers themselves live in the PostgreSQL draft; losing this only means asking again.
+   */
+  wizard?: {
+    step:
+      | 'child'
+      | 'pin'
+      | 'cert'
+      | 'pending'
+      | 'confirm'
+      | 'school'
+      | 'search'
+      | 'language'
+      | 'address'
+      | 'priority'
+      | 'phone'
+      | 'consent'
+      | 'review';
+    /** the application: the draft, or the one whose school is being changed */
+    app?: string;
+    /** `a`: choosing the draft's school; `s`: choosing the new school of a change of school */
+    mode?: 'a' | 's';
+    /** the child's PIN typed at the previous question, until the certificate is typed */
+    pin?: string;
+    /** the school search typed, for paging its results */
+    search?: string;
+    /** the school whose language is being chosen */
+    code?: string;
+  };
 };
 
 export type BotContext = Context &

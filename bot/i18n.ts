@@ -13,8 +13,8 @@ function catalogue(lang: UiLanguage, ns: string): Record<string, unknown> {
   return JSON.parse(readFileSync(url, 'utf8'));
 }
 
-/** Catalogues: `bot` (default), `parent` (sign-in, my data), `staff` (staff links), `auth` (sign-in pages). */
-export const NAMESPACES = ['bot', 'parent', 'staff', 'auth', 'notify'] as const;
+/** Catalogues: `bot` (default), `parent` (sign-in, my data), `staff` (staff links), `auth` (sign-in pages), `notify`, `wizard` (registration, /status). */
+export const NAMESPACES = ['bot', 'parent', 'staff', 'auth', 'notify', 'wizard'] as const;
 
 const instance = i18next.createInstance();
 await instance.init({
