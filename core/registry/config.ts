@@ -52,6 +52,7 @@ export const REGISTRY_SERVICES = [
   'registeredAddress',
   'militaryStatus',
   'kairylmanStatus',
+  'childrenOf',
 ] as const;
 export type RegistryServiceName = (typeof REGISTRY_SERVICES)[number];
 
@@ -112,6 +113,8 @@ export const demoServices: Record<RegistryServiceName, RegistryServiceConfig> = 
   registeredAddress: { ...address, serviceCode: 'getRegisteredAddress', path: '{pin}' },
   militaryStatus: { ...defence, serviceCode: 'getMilitaryServiceStatus', path: '{pin}' },
   kairylmanStatus: { ...migration, serviceCode: 'getKairylmanStatus', path: '{pin}' },
+  // birth records by parent and guardianships by guardian: the children the registry links to a person
+  childrenOf: { ...civil, serviceCode: 'getChildrenOfPerson', path: '{pin}' },
 };
 
 export const defaultPolicies = {

@@ -48,6 +48,8 @@ export interface Registry {
   registeredAddress(pin: string, on: OnBehalf): Promise<RegisteredAddress | null>;
   militaryStatus(pin: string, on: OnBehalf): Promise<MilitaryStatus | null>;
   kairylmanStatus(pin: string, on: OnBehalf): Promise<KairylmanStatus | null>;
+  /** PINs of the children the registry links to a person (as parent, guardian or trustee); null: no such person */
+  childrenOf(parentPin: string, on: OnBehalf): Promise<string[] | null>;
   verifyChild(input: VerifyChildInput): Promise<VerifyChildResult>;
 }
 
@@ -121,6 +123,11 @@ export class Tunduk implements Registry {
       name: w.name,
       patronymic: w.patronymic,
     });
+  }
+
+  async childrenOf(parentPin: string, on: OnBehalf): Promise<string[] | null> {
+    const w = await this.#get('childrenOf', parentPin, on);
+    return w ? w.children.map((c) => c.childPin) : null;
   }
 
   async guardianship(childPin: string, on: OnBehalf): Promise<Guardianship[] | null> {

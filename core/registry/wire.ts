@@ -47,6 +47,13 @@ export const guardianshipWire = z.object({
   ),
 });
 
+export const childrenOfWire = z.object({
+  pin,
+  children: z.array(
+    z.object({ childPin: pin, relation: z.enum(['MOTHER', 'FATHER', 'GUARDIAN', 'TRUSTEE']) }),
+  ),
+});
+
 export const passportWire = z.object({
   pin,
   series: z.string().min(1),
@@ -88,6 +95,7 @@ export const wireSchemas = {
   registeredAddress: addressWire,
   militaryStatus: militaryWire,
   kairylmanStatus: kairylmanWire,
+  childrenOf: childrenOfWire,
 } satisfies Record<RegistryServiceName, z.ZodType>;
 
 export type WireOf<S extends RegistryServiceName> = z.infer<(typeof wireSchemas)[S]>;

@@ -301,6 +301,30 @@ export async function startRegistrySimulator(opts: RegistrySimulatorOptions): Pr
   };
 }
 
+const childIndexes = new WeakMap<Population, Map<string, { childPin: string; relation: string }[]>>();
+
+/** Children by parent or guardian PIN, built once per population (the reverse look-up of the civil registry). */
+function childrenIndex(population: Population) {
+  let index = childIndexes.get(population);
+  if (index) return index;
+  index = new Map();
+  const add = (parent: string | undefined, childPin: string, relation: string) => {
+    if (!parent) return;
+    const list = index?.get(parent) ?? [];
+    list.push({ childPin, relation });
+    index?.set(parent, list);
+  };
+  for (const b of population.birthRecords.values()) {
+    add(b.motherPin, b.childPin, 'MOTHER');
+    add(b.fatherPin, b.childPin, 'FATHER');
+  }
+  for (const [childPin, list] of population.guardianships) {
+    for (const g of list) add(g.guardianPin, childPin, g.kind === 'guardian' ? 'GUARDIAN' : 'TRUSTEE');
+  }
+  childIndexes.set(population, index);
+  return index;
+}
+
 /** The provider's answer for one service and PIN, or null for "not found". */
 export function answer(population: Population, service: RegistryServiceName, pin: string): unknown {
   const person = population.persons.get(pin);
@@ -344,6 +368,8 @@ export function answer(population: Population, service: RegistryServiceName, pin
             })),
           }
         : null;
+    case 'childrenOf':
+      return person ? { pin, children: childrenIndex(population).get(pin) ?? [] } : null;
     case 'passportByPin':
       return person?.passport ? { pin, ...person.passport } : null;
     case 'registeredAddress':

@@ -192,9 +192,13 @@ describe('X-Road client ↔ simulator: paths and headers', () => {
       subsystem: 'civil-registry',
     };
     const list = await client.listMethods(provider, { userId: family.applicantPin });
-    expect(list.service.map((s) => s.service_code).sort()).toEqual(['getBirthRecord', 'getGuardianship']);
+    expect(list.service.map((s) => s.service_code).sort()).toEqual([
+      'getBirthRecord',
+      'getChildrenOfPerson',
+      'getGuardianship',
+    ]);
     const allowed = await client.allowedMethods(provider, { userId: family.applicantPin });
-    expect(allowed.service).toHaveLength(2);
+    expect(allowed.service).toHaveLength(3);
     const res = await fetch(
       `${sim.url}/r1/central-server/GOV/70000002/civil-registry/getOpenAPI?serviceCode=getBirthRecord`,
       { headers: { 'X-Road-Client': 'central-server/GOV/70000099/kattoo' } },
@@ -673,6 +677,17 @@ describe('Tunduk adapters over the simulator', () => {
       status: 'invalid_pin',
       reason: 'wrong_length',
     });
+  });
+
+  it('childrenOf: the children the registry links to a parent or guardian, none for a stranger', async () => {
+    const t = tunduk();
+    const { family } = ordinary();
+    const kids = await t.childrenOf(family.applicantPin, { onBehalfOf: family.applicantPin });
+    expect(kids?.sort()).toEqual(family.children.map((c) => c.pin).sort());
+    const g = population.families.find((f) => f.kind === 'guardian');
+    const byGuardian = await t.childrenOf(g?.guardianPin as string, { onBehalfOf: g?.guardianPin as string });
+    expect(byGuardian).toContain(g?.children[0]?.pin);
+    expect(await t.childrenOf('20101199000001', { onBehalfOf: family.applicantPin })).toBeNull();
   });
 
   it('verifyChild: a registered guardian is a guardian; an ended guardianship or a stranger is nobody (K-REG-4)', async () => {

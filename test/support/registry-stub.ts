@@ -45,6 +45,10 @@ export function registryStub(
       const c = byPin.get(pin);
       return c ? record(c) : null;
     },
+    async childrenOf(parentPin) {
+      guard();
+      return children.filter((c) => c.parents.includes(parentPin)).map((c) => c.pin);
+    },
     async guardianship() {
       guard();
       return [];
