@@ -10,11 +10,16 @@ import { startEmbeddedPostgres } from '../core/db/embedded.ts';
 import { applyMigrations, migrationList } from '../core/db/migrations.ts';
 import { openRegistrationStage } from '../core/domain/campaign.ts';
 import type { Logger } from '../core/logger.ts';
+import { createRelyingParty, OidcError, oidcConfigFromEnv, type RelyingParty } from '../core/oidc/index.ts';
 import { createServices, type Services } from '../core/services.ts';
 import type { SessionData } from './context.ts';
 import { createBot, type KattooBot, registerCommands } from './create-bot.ts';
+import { identityNotifier } from './features/parent/identity.ts';
+import { registerAuthRoutes } from './http/auth-routes.ts';
 import { createMetrics } from './http/metrics.ts';
 import { createHttpServer } from './http/server.ts';
+import { startNotificationWorker } from './notifications/worker.ts';
+import { startRegistry } from './registry.ts';
 import { memoryStorage, redisStorage } from './session.ts';
 import type { ThrottleOptions } from './telegram/throttle.ts';
 import { UpdateDispatcher } from './updates/dispatcher.ts';
@@ -35,6 +40,8 @@ export type Kattoo = {
   dispatcher: UpdateDispatcher;
   /** the Telegram simulator when no token is configured (demo and tests) */
   telegram: import('../sim/telegram/simulator.ts').TelegramSimulator | undefined;
+  notifications: ReturnType<typeof startNotificationWorker>;
+  registry: import('./registry.ts').RegistryHandle;
   stop(): Promise<void>;
 };
 
@@ -107,7 +114,14 @@ async function start(
     );
   }
 
-  const services = createServices(db, clock);
+  const registry = await startRegistry(config, clock, log);
+  cleanups.push(registry.stop);
+  let publicUrl = config.http.publicUrl;
+  const services = createServices(db, clock, {
+    registry: registry.registry,
+    log,
+    publicUrl: () => publicUrl ?? '',
+  });
   const metrics = createMetrics();
   let dispatcher: UpdateDispatcher | undefined;
   const webhookSecret = config.telegram.webhookSecret;
@@ -127,6 +141,26 @@ async function start(
   });
   cleanups.push(() => http.close());
 
+  // The state sign-in (K-ID-1): the configured OpenID provider, or the demo one mounted here.
+  let relyingParty: RelyingParty | undefined;
+  let demoIdp: import('../sim/idp/index.ts').DemoIdp | undefined;
+  let notify: ReturnType<typeof identityNotifier> | undefined;
+  let botUsername: string | undefined;
+  registerAuthRoutes(http, {
+    identity: services.identity,
+    relyingParty: () => {
+      if (!relyingParty) throw new OidcError('unreachable', 'starting');
+      return relyingParty;
+    },
+    notify: async (chatId, lang, key, params) => {
+      await notify?.(chatId, lang, key, params);
+    },
+    log,
+    botUrl: () => (botUsername ? `https://t.me/${botUsername}` : undefined),
+  });
+  const useDemoIdp = config.demo && !process.env.OIDC_ISSUER;
+  if (useDemoIdp) await (await import('../sim/idp/index.ts')).mountDemoIdp(http, () => demoIdp);
+
   let telegram: Kattoo['telegram'];
   if (config.telegram.simulated) {
     const { TelegramSimulator } = await import('../sim/telegram/simulator.ts');
@@ -140,13 +174,30 @@ async function start(
   const address = http.server.address();
   const port = typeof address === 'object' && address ? address.port : config.http.port;
   const url = `http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${port}`;
-  const publicUrl = config.http.publicUrl ?? url;
+  publicUrl ??= url;
+  const oidc = oidcConfigFromEnv(process.env, { demo: config.demo, publicUrl });
+  if (useDemoIdp) {
+    const { createDemoIdp } = await import('../sim/idp/index.ts');
+    const people = registry.population?.persons;
+    demoIdp = createDemoIdp({
+      demo: config.demo,
+      issuer: oidc.issuer,
+      client: { clientId: oidc.clientId, clientSecret: oidc.clientSecret, redirectUris: [oidc.redirectUri] },
+      people: (pin) => {
+        const p = people?.get(pin);
+        return p ? { name: `${p.surname} ${p.name}` } : null;
+      },
+    });
+  }
+  relyingParty = createRelyingParty(oidc);
 
   const token = config.telegram.token ?? SIMULATOR_TOKEN;
   const apiRoot = config.telegram.simulated ? `${url}${SIMULATOR_PREFIX}` : config.telegram.apiRoot;
   const bot = createBot({ token, apiRoot, services, storage, log, throttle: opts.throttle });
   await bot.init();
   await registerCommands(bot);
+  notify = identityNotifier(bot.api);
+  botUsername = bot.botInfo.username;
 
   dispatcher = new UpdateDispatcher(
     async (u) => {
@@ -168,7 +219,22 @@ async function start(
   const active = dispatcher;
   cleanups.push(() => active.idle());
   await dispatcher.recover();
+  const notifications = startNotificationWorker({
+    api: bot.api,
+    outbox: services.outbox,
+    clock,
+    log,
+    languageOf: (id) => services.chatUsers.language(id),
+    setReachable: (id, reachable) => services.chatUsers.setReachable(id, reachable),
+    schoolName: (id) => services.schools.namesById(id),
+    documentsDeadline: async () => (await services.campaigns.active())?.documentsDeadline ?? null,
+  });
+  cleanups.push(() => notifications.stop());
   const recovery = setInterval(() => {
+    // drafts left unverified by a registry outage are verified again (K-REG-5)
+    void services.applications
+      .retryPendingVerifications()
+      .catch((e) => log.warn({ err: String(e) }, 'verification retry failed'));
     void active.recover().catch((e) => log.error({ err: String(e) }, 'inbox recovery failed'));
     void services.inbox
       .pendingCount()
@@ -193,7 +259,20 @@ async function start(
   }
 
   const chatUrl = telegram ? `${url}${SIMULATOR_PREFIX}/chat` : undefined;
-  return { url, chatUrl, db, services, clock, bot, http, dispatcher, telegram, stop };
+  return {
+    url,
+    chatUrl,
+    db,
+    services,
+    clock,
+    bot,
+    http,
+    dispatcher,
+    telegram,
+    notifications,
+    registry,
+    stop,
+  };
 }
 
 /** The demo's starting instant: one day into the campaign's first registration stage. */

@@ -6,7 +6,10 @@ import type { UserFromGetMe } from 'grammy/types';
 import type { Logger } from '../core/logger.ts';
 import type { Services } from '../core/services.ts';
 import type { BotContext, SessionData } from './context.ts';
+import { parentIdentityFeature } from './features/parent/identity.ts';
+import { parentFeature } from './features/parent/index.ts';
 import { publicFeature } from './features/public/index.ts';
+import { staffLinkFeature, staffMiddleware } from './features/staff/link.ts';
 import { unhandledFeature } from './features/unhandled.ts';
 import { guessLanguage, translator, UI_LANGUAGES } from './i18n.ts';
 import { type ThrottleOptions, throttle } from './telegram/throttle.ts';
@@ -48,12 +51,29 @@ export function createBot(deps: BotDeps) {
     }),
   );
 
+  // Staff roles are read on every update, so a revocation takes effect on the next one (K-ID-2).
+  bot.use(staffMiddleware({ identity: services.identity }));
+
   bot.on('my_chat_member', async (ctx) => {
     if (ctx.chat.type !== 'private') return;
     const status = ctx.myChatMember.new_chat_member.status;
     await services.chatUsers.setReachable(ctx.from.id, status !== 'kicked');
   });
 
+  // Deep links and buttons of the signed-in features come before the public ones, which answer
+  // every other /start payload and button.
+  bot.use(staffLinkFeature({ identity: services.identity }));
+  bot.use(parentIdentityFeature({ identity: services.identity, myData: services.myData }));
+  bot.use(
+    parentFeature({
+      applications: services.applications,
+      publicInfo: services.publicInfo,
+      catchment: services.catchment,
+      linkedPin: (id) => services.identity.linkedPin(id),
+      childrenOf: (_pin, telegramId) => childrenOf(services, telegramId),
+      startSignIn: (telegramId, chatId) => services.identity.startSignIn(telegramId, chatId),
+    }),
+  );
   bot.use(
     publicFeature({
       publicInfo: services.publicInfo,
@@ -82,11 +102,34 @@ export function createBot(deps: BotDeps) {
 }
 export type KattooBot = ReturnType<typeof createBot>;
 
+/** The children the registry links to a parent, for the wizard's first question; null when unknown now. */
+async function childrenOf(services: Services, telegramId: number) {
+  const data = await services.myData.myData(telegramId).catch(() => null);
+  if (data?.status !== 'ok' || !data.children) return null;
+  return data.children.map((c) => ({
+    pin: c.pin,
+    surname: c.surname,
+    name: c.name,
+    patronymic: c.patronymic,
+    birthDate: c.birthDate,
+    certificate: c.certificate ? { series: c.certificate.series, number: c.certificate.number } : null,
+  }));
+}
+
 /** Commands per language (K-TG-5): Kyrgyz is the default list; ru and en for those app languages. */
 export async function registerCommands(bot: KattooBot): Promise<void> {
-  const names = ['start', 'schools', 'calendar', 'language', 'help'] as const;
+  const commands: [string, string][] = [
+    ['start', 'commands.start'],
+    ['apply', 'wizard:commands.apply'],
+    ['status', 'wizard:commands.status'],
+    ['schools', 'commands.schools'],
+    ['calendar', 'commands.calendar'],
+    ['mydata', 'parent:commands.mydata'],
+    ['language', 'commands.language'],
+    ['help', 'commands.help'],
+  ];
   const list = (lang: (typeof UI_LANGUAGES)[number]) =>
-    names.map((command) => ({ command, description: translator(lang)(`commands.${command}`) }));
+    commands.map(([command, key]) => ({ command, description: translator(lang)(key) }));
   await bot.api.setMyCommands(list('ky'));
   for (const lang of UI_LANGUAGES) await bot.api.setMyCommands(list(lang), { language_code: lang });
 }

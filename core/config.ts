@@ -28,6 +28,8 @@ const raw = z.object({
   /** Demo clock: an instant to start from (ISO 8601); the clock then runs. Default in demo: the first stage open. */
   KATTOO_CLOCK: z.iso.datetime({ offset: true }).optional(),
   KATTOO_DATA_DIR: z.string().default('var'),
+  /** the X-Road security server Kattoo calls for Tunduk's registries (unset in demo: the registry simulator) */
+  REGISTRY_URL: z.url().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -47,6 +49,7 @@ export type Config = Readonly<{
   redisUrl: string | undefined;
   clockStart: Date | undefined;
   dataDir: string;
+  registryUrl: string | undefined;
   logLevel: string;
 }>;
 
@@ -67,8 +70,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (simulated) problems.push('TELEGRAM_BOT_TOKEN is required in production');
     if (e.KATTOO_CLOCK) problems.push('KATTOO_CLOCK (a shifted clock) is refused in production');
     if (!e.DATABASE_URL) problems.push('DATABASE_URL is required in production (no embedded database)');
+    if (!e.REGISTRY_URL) problems.push('REGISTRY_URL (the X-Road security server) is required in production');
   }
   if (!demo && e.KATTOO_CLOCK) problems.push('KATTOO_CLOCK needs KATTOO_DEMO=1');
+  if (!demo && !e.REGISTRY_URL)
+    problems.push('REGISTRY_URL is required unless KATTOO_DEMO=1 (the registry simulator)');
   if (e.BOT_MODE === 'webhook' && !e.WEBHOOK_SECRET)
     problems.push('WEBHOOK_SECRET is required in webhook mode');
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
@@ -88,6 +94,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: e.REDIS_URL,
     clockStart: e.KATTOO_CLOCK ? new Date(e.KATTOO_CLOCK) : undefined,
     dataDir: e.KATTOO_DATA_DIR,
+    registryUrl: e.REGISTRY_URL,
     logLevel: e.LOG_LEVEL,
   });
 }

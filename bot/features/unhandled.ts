@@ -6,7 +6,7 @@ import { esc } from '../format/html.ts';
 import { menuScreen } from './public/views.ts';
 import { show } from './show.ts';
 
-const KNOWN = ['start', 'help', 'schools', 'calendar', 'language'];
+const KNOWN = ['start', 'apply', 'status', 'schools', 'calendar', 'mydata', 'language', 'help'];
 
 export function unhandledFeature() {
   const c = new Composer<BotContext>();

@@ -132,6 +132,14 @@ export function schoolRepository(db: Db) {
       };
     },
 
+    async namesById(id: number): Promise<LocalizedName | null> {
+      const s = await db.school.findUnique({
+        where: { id },
+        select: { nameKy: true, nameRu: true, nameEn: true },
+      });
+      return s ? { ky: s.nameKy, ru: s.nameRu, en: s.nameEn } : null;
+    },
+
     /** the languages taught by at least one school of a district (for the language filter buttons) */
     async languagesIn(districtId: string | undefined): Promise<InstructionLanguage[]> {
       const rows = await db.$queryRaw<{ language: InstructionLanguage }[]>`

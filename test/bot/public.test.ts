@@ -26,12 +26,15 @@ describe('public features through the Telegram simulator', () => {
     expect(ky).toContain('Мектеп табуу жана бош орундар');
     expect(sim.commandsFor(1, 'ru').map((c) => c.command)).toEqual([
       'start',
+      'apply',
+      'status',
       'schools',
       'calendar',
+      'mydata',
       'language',
       'help',
     ]);
-    expect(sim.commandsFor(1, 'ru')[1]?.description).toBe('Найти школу и свободные места');
+    expect(sim.commandsFor(1, 'ru')[3]?.description).toBe('Найти школу и свободные места');
   });
 
   it('finds a school in Kyrgyz: language, region, district, filters, card', async () => {

@@ -14,7 +14,7 @@ describe('configuration', () => {
   });
 
   it('turns demo off by default once a real token is configured', () => {
-    expect(loadConfig({ TELEGRAM_BOT_TOKEN: TOKEN }).demo).toBe(false);
+    expect(loadConfig({ TELEGRAM_BOT_TOKEN: TOKEN, REGISTRY_URL: 'https://ss.example.kg' }).demo).toBe(false);
   });
 
   it('refuses demo features, a shifted clock and the embedded database in production', () => {
@@ -36,9 +36,14 @@ describe('configuration', () => {
       BOT_MODE: 'webhook',
       WEBHOOK_SECRET: 'secret_123',
       PUBLIC_URL: 'https://kattoo.edu.gov.kg',
+      REGISTRY_URL: 'https://ss.edu.gov.kg',
     });
     expect(c.demo).toBe(false);
     expect(c.telegram.mode).toBe('webhook');
+  });
+
+  it('requires the registry’s security server outside demo mode', () => {
+    expect(() => loadConfig({ TELEGRAM_BOT_TOKEN: TOKEN })).toThrow(/REGISTRY_URL is required/);
   });
 
   it('requires a secret in webhook mode and names each bad variable', () => {

@@ -177,6 +177,9 @@ export function publicFeature(deps: PublicDeps) {
         await ctx.answerCallbackQuery();
         await startSearch(ctx);
         return;
+      default:
+        // another feature's button (registered earlier) or one this feature does not know
+        return next();
       case 'charter': {
         const school = await publicInfo.school(action.code);
         if (!school?.charter) return staleButton(ctx);

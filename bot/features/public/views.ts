@@ -9,6 +9,7 @@ import { encode, type ListRef } from '../../callback-data.ts';
 import { formatDate, formatDateTime } from '../../format/dates.ts';
 import { esc } from '../../format/html.ts';
 import type { Translate, UiLanguage } from '../../i18n.ts';
+import { parentMenuButtons } from '../parent/index.ts';
 
 export type Screen = { text: string; keyboard: InlineKeyboard };
 
@@ -23,9 +24,13 @@ export function languageScreen(t: Translate): Screen {
 }
 
 export function menuScreen(t: Translate): Screen {
-  const keyboard = new InlineKeyboard()
-    .text(t('menu.schools'), encode({ a: 'regions' }))
+  const keyboard = new InlineKeyboard();
+  // A parent's own actions first: register, follow the applications, see what the state knows.
+  for (const b of parentMenuButtons(t)) keyboard.text(b.text, b.callback_data).row();
+  keyboard
+    .text(t('parent:menu.my_data'), encode({ a: 'mydata' }))
     .row()
+    .text(t('menu.schools'), encode({ a: 'regions' }))
     .text(t('menu.search'), encode({ a: 'search' }))
     .row()
     .text(t('menu.calendar'), encode({ a: 'calendar' }))
