@@ -177,9 +177,6 @@ export function publicFeature(deps: PublicDeps) {
         await ctx.answerCallbackQuery();
         await startSearch(ctx);
         return;
-      default:
-        // another feature's button (registered earlier) or one this feature does not know
-        return next();
       case 'charter': {
         const school = await publicInfo.school(action.code);
         if (!school?.charter) return staleButton(ctx);
@@ -187,6 +184,9 @@ export function publicFeature(deps: PublicDeps) {
         await ctx.replyWithDocument(school.charter.fileId, { caption: esc(school.name[ctx.lang]) });
         return;
       }
+      default:
+        // another feature's button (registered earlier) or one this feature does not know
+        return next();
     }
     await ctx.answerCallbackQuery().catch(() => {});
   });
