@@ -125,13 +125,12 @@ export function parseAddressAnswer(input: string): Parsed<TypedAddress> {
 
 // --- school search -----------------------------------------------------------------------------
 
-const searchSchema = text.pipe(
-  z
-    .string()
-    .min(2, 'search_length')
-    .max(60, 'search_length')
-    .refine((s) => /[\p{L}\p{N}]/u.test(s), 'search_letters'),
-);
+const searchSchema = text.transform((s, ctx) => {
+  const length = [...s].length;
+  if (!/[\p{L}\p{N}]/u.test(s)) ctx.addIssue({ code: 'custom', message: 'search_letters' });
+  else if (length < 2 || length > 60) ctx.addIssue({ code: 'custom', message: 'search_length' });
+  return s;
+});
 
 export function parseSearchAnswer(input: string): Parsed<string> {
   return fromZod(searchSchema.safeParse(input));

@@ -36,9 +36,19 @@ import {
 export const PAGE_SIZE = 8;
 const LANGUAGE_ORDER: InstructionLanguage[] = ['ky', 'ru', 'uz', 'tg', 'en'];
 
+/** Starts a new row unless the last one is still empty (Telegram wants no empty rows). */
+function newRow(k: InlineKeyboard): InlineKeyboard {
+  const rows = k.inline_keyboard;
+  if (rows.length > 0 && (rows[rows.length - 1]?.length ?? 0) > 0) k.row();
+  return k;
+}
+
+/** A note above a question, separated by a blank line. */
+const noted = (note: string | undefined, text: string) => (note ? `${note}\n\n${text}` : text);
+
 /** ⬅ Back to a step and ✖ Cancel (the draft stays). */
 function nav(t: Translate, k: InlineKeyboard, back: string | null, app: string | null): InlineKeyboard {
-  k.row();
+  newRow(k);
   if (back) k.text(t(`${W}nav.back`), back);
   return k.text(t(`${W}nav.cancel`), e({ a: 'cancel', app }));
 }
@@ -108,12 +118,12 @@ export function childScreen(
 }
 
 export function pinScreen(t: Translate, problem?: string): Screen {
-  const text = [problem, t(`${W}pin.question`)].filter(Boolean).join('\n\n');
+  const text = noted(problem, t(`${W}pin.question`));
   return { text, keyboard: nav(t, new InlineKeyboard(), go('child', null), null) };
 }
 
 export function certScreen(t: Translate, pin: string, problem?: string): Screen {
-  const text = [problem, t(`${W}cert.question`, { pinEnd: pin.slice(-4) })].filter(Boolean).join('\n\n');
+  const text = noted(problem, t(`${W}cert.question`, { pinEnd: pin.slice(-4) }));
   return { text, keyboard: nav(t, new InlineKeyboard(), go('pin', null), null) };
 }
 
@@ -141,7 +151,6 @@ export function failedScreen(t: Translate, a: ApplicationView): Screen {
 export function confirmScreen(t: Translate, lang: UiLanguage, a: ApplicationView, note?: string): Screen {
   const c = a.child;
   const lines = [
-    note,
     t(`${W}confirm.title`, { number: esc(a.number) }),
     '',
     t(`${W}confirm.name`, { name: childName(c) }),
@@ -152,12 +161,12 @@ export function confirmScreen(t: Translate, lang: UiLanguage, a: ApplicationView
       : t(`${W}confirm.no_address`),
     '',
     t(`${W}confirm.question`),
-  ].filter((l) => l !== undefined);
+  ];
   const keyboard = new InlineKeyboard()
     .text(t(`${W}confirm.yes`), e({ a: 'ok', app: a.id }))
     .row()
     .text(t(`${W}confirm.no`), e({ a: 'wrong', app: a.id }));
-  return { text: lines.join('\n'), keyboard: nav(t, keyboard, go('child', a.id), a.id) };
+  return { text: noted(note, lines.join('\n')), keyboard: nav(t, keyboard, go('child', a.id), a.id) };
 }
 
 export function wrongDataScreen(t: Translate, a: ApplicationView): Screen {
@@ -189,7 +198,7 @@ export function discardedScreen(t: Translate, a: ApplicationView): Screen {
 /** Where ⬅ Back and ✖ Cancel lead in the picker: the wizard's steps, or the application's card. */
 function pickerNav(t: Translate, k: InlineKeyboard, mode: Mode, app: string, back: string | null) {
   if (mode === 'a') return nav(t, k, back, app);
-  k.row();
+  newRow(k);
   if (back) k.text(t(`${W}nav.back`), back);
   return k.text(t(`${W}nav.cancel`), e({ a: 'card', app }));
 }
@@ -247,7 +256,7 @@ export function schoolsScreen(
 }
 
 export function searchPromptScreen(t: Translate, mode: Mode, app: string, problem?: string): Screen {
-  const text = [problem, t(`${W}school.search_prompt`)].filter(Boolean).join('\n\n');
+  const text = noted(problem, t(`${W}school.search_prompt`));
   return {
     text,
     keyboard: pickerNav(t, new InlineKeyboard(), mode, app, e({ a: 'schools', mode, app })),
@@ -368,14 +377,14 @@ export function languageScreen(
 // --- c (stage II): the actual address ----------------------------------------------------------
 
 export function addressScreen(t: Translate, a: ApplicationView, problem?: string): Screen {
-  const lines = [problem, t(`${W}address.question`)];
+  const lines = [t(`${W}address.question`)];
   if (a.actualAddress) lines.push('', t(`${W}address.current`, { address: addressText(a.actualAddress) }));
   const keyboard = new InlineKeyboard().text(
     t(a.actualAddress ? `${W}address.clear` : `${W}address.skip`),
     e({ a: 'no_address', app: a.id }),
   );
   return {
-    text: lines.filter((l) => l !== undefined).join('\n'),
+    text: noted(problem, lines.join('\n')),
     keyboard: nav(t, keyboard, go('school', a.id), a.id),
   };
 }
@@ -414,9 +423,9 @@ export function phoneKeyboard(t: Translate): Keyboard {
 }
 
 export function phoneText(t: Translate, a: ApplicationView, problem?: string): string {
-  const lines = [problem, t(`${W}phone.question`)];
+  const lines = [t(`${W}phone.question`)];
   if (a.phone) lines.push('', t(`${W}phone.current`, { phone: esc(a.phone) }));
-  return lines.filter((l) => l !== undefined).join('\n');
+  return noted(problem, lines.join('\n'));
 }
 
 export function consentScreen(t: Translate, a: ApplicationView): Screen {
