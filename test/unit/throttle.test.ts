@@ -12,10 +12,9 @@ function harness(opts: Parameters<typeof throttle>[0] = {}) {
     },
   });
   const call = (method: string, chat_id?: number) =>
-    // biome-ignore lint/suspicious/noExplicitAny: a minimal stand-in for grammY's transformer chain
     t(
-      async (m: string, p: any) => {
-        sent.push({ method: m, chat: p?.chat_id, at: now });
+      async (m: string, p: unknown) => {
+        sent.push({ method: m, chat: (p as { chat_id?: number } | undefined)?.chat_id, at: now });
         return { ok: true, result: true } as never;
       },
       method as never,
