@@ -5,6 +5,7 @@
 // opening, /status shows the history, withdrawal frees the seat for the next child in line, and a
 // change of school moves the child while keeping the seat until then.
 import type { Message } from 'grammy/types';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeWizard, encodeWizard } from '../../bot/features/parent/wizard/callback.ts';
 import { catalogueKeys, translator } from '../../bot/i18n.ts';
@@ -12,7 +13,7 @@ import { bishkekTime } from '../../core/clock.ts';
 import { type BotMessage, messageText, type SimUser } from '../../sim/telegram/client.ts';
 import type { Persona } from '../../sim/telegram/personas.ts';
 import { childPin, parentPin, type StubChild } from '../support/registry-stub.ts';
-import { addressOf, STAGE1_OPEN } from '../support/small-world.ts';
+import { addressOf, STAGE1_OPEN, STAGE3_OPEN } from '../support/small-world.ts';
 import { startWizardApp, type WizardApp } from '../support/wizard-app.ts';
 
 const ky = translator('ky');
@@ -47,6 +48,17 @@ children.push({
   address: addressOf(2, '5'),
 });
 
+// children 11 and 12 live in school 10001's catchment too (registry outage, stage III)
+for (const i of [11, 12]) {
+  children.push({
+    pin: childPin(i),
+    series: 'KG',
+    number: String(100000 + i),
+    parents: [parentPin(i)],
+    address: addressOf(1, String(i)),
+  });
+}
+
 /** Waits for a bot message (new or edited) after `rev` that satisfies `test`. */
 async function botAfter(app: WizardApp, chatId: number, rev: number, test: (m: BotMessage) => boolean) {
   const deadline = Date.now() + 5000;
@@ -71,10 +83,16 @@ const has = (s: string | RegExp) => (m: BotMessage) =>
 describe('registration wizard and /status through the Telegram simulator', () => {
   let app: WizardApp;
 
+  // sessions in Redis when REDIS_URL is set (as in production), else in-process
+  const redis = process.env.REDIS_URL ? new Redis(process.env.REDIS_URL) : undefined;
+  let registryDown = false;
+
   beforeAll(async () => {
     app = await startWizardApp({
       children,
       seats: { '10001:ru': 1, '10003:ky': 1 },
+      registryDown: () => registryDown,
+      ...(redis ? { redis } : {}),
     });
   });
   afterAll(async () => {
@@ -93,6 +111,7 @@ describe('registration wizard and /status through the Telegram simulator', () =>
       }
     }
     await app?.close();
+    await redis?.quit();
   });
 
   async function quota(code: string, language: 'ky' | 'ru') {
@@ -457,5 +476,119 @@ describe('registration wizard and /status through the Telegram simulator', () =>
     expect(messageText(moved)).toContain('Secondary School No. 3');
     expect((await quota('10003', 'ky')).taken).toBe(1);
     expect((await quota('10002', 'ky')).taken).toBe(0);
+  });
+  it('keeps the draft when the registry is down and continues once it has answered', async () => {
+    const u = await linkedUser(900_000_011, 'ru', 11);
+    registryDown = true;
+    try {
+      u.send('/apply');
+      await u.waitForBotMessage(has('шаг 1'));
+      u.press(/Асанов Бала/);
+      const pending = await u.waitForBotMessage(has('не отвечает'));
+      expect(messageText(pending)).toMatch(/черновик № 2026-\d{7} сохранён/);
+    } finally {
+      registryDown = false;
+    }
+    u.press(ru('wizard:pending.check'));
+    await u.waitForBotMessage(has('пока не ответил'));
+    // the background verification (K-REG-5) runs; the parent's next look finds the data
+    expect(await app.applications.retryPendingVerifications()).toBeGreaterThanOrEqual(1);
+    u.press(ru('wizard:pending.check'));
+    const confirm = await u.waitForBotMessage(has('Шаг 2'));
+    expect(messageText(confirm)).toContain('Бишкек, Көчө 1, 11');
+  });
+
+  it('asks for the actual address when the school is outside the catchment, and submits it in stage II', async () => {
+    const u = await linkedUser(900_000_008, 'ky', 8);
+    u.send('/apply');
+    await u.waitForBotMessage(has('1-кадам'));
+    u.press(/Асанов Бала/);
+    await u.waitForBotMessage(has('2-кадам'));
+    u.press(ky('wizard:confirm.yes'));
+    await u.waitForBotMessage(has('3-кадам'));
+    u.press(ky('wizard:school.search'));
+    await u.waitForBotMessage(has('Мектептин атын'));
+    u.send('10002');
+    await u.waitForBotMessage(has('Окуу тилин'));
+    u.press(/^кыргыз/);
+    const ask = await u.waitForBotMessage(has('Иш жүзүндө жашаган дареги'));
+    expect(messageText(ask)).toContain('микроучастогуна кирбейт');
+    u.send('Бишкек, Көчө 2');
+    await u.waitForBotMessage(has('Үтүр менен бөлүнгөн үч бөлүктү'));
+    u.send('Бишкек, Көчө 2, 7');
+    await u.waitForBotMessage(has('Иш жүзүндө жашаган дарек сакталды: Бишкек, Көчө 2, 7'));
+    u.press(ky('wizard:priority.none'));
+    await u.waitForBotMessage(has('5-кадам'));
+    u.send('0700 800 008');
+    await u.waitForBotMessage(has('макулдук'));
+    u.press(ky('wizard:consent.yes'));
+    await u.waitForBotMessage(has('6-кадам'));
+    // stage I: only the catchment school of the registered address takes it
+    u.press(ky('wizard:review.submit'));
+    const refused = await u.waitForBotMessage(has('микроучастогуна кирген мектеп гана'));
+    expect(messageText(refused)).toContain('3-кадам');
+    app.clock.set(bishkekTime('2026-06-10', '12:00'));
+    try {
+      u.press(ky('wizard:nav.back'));
+      await u.waitForBotMessage(has('2-кадам'));
+      u.press(ky('wizard:confirm.yes'));
+      await u.waitForBotMessage(has('3-кадам'));
+      u.press(ky('wizard:school.search'));
+      await u.waitForBotMessage(has('Мектептин атын'));
+      u.send('10002');
+      await u.waitForBotMessage(has('Окуу тилин'));
+      u.press(/^кыргыз/);
+      await u.waitForBotMessage(has('Азыр сакталганы: Бишкек, Көчө 2, 7'));
+      u.press(ky('wizard:address.clear'));
+      await u.waitForBotMessage(has('4-кадам'));
+      u.press(ky('wizard:nav.back'));
+      await u.waitForBotMessage(has('Иш жүзүндө жашаган дареги'));
+      u.send('Бишкек, Көчө 2, 7');
+      await u.waitForBotMessage(has('4-кадам'));
+      u.press(/Жеңилдик жок$/);
+      await u.waitForBotMessage(has('6-кадам'));
+      u.press(ky('wizard:review.submit'));
+      await u.waitForBotMessage(has('Орун берилди'));
+    } finally {
+      app.clock.set(STAGE1_OPEN);
+    }
+    const row = await app.database.db.application.findFirstOrThrow({ where: { childPin: childPin(8) } });
+    expect(row.basis).toBe('actual_residence');
+  });
+
+  it('in stage III answers a full school with the nearest schools that have a free seat in that language', async () => {
+    const u = await linkedUser(900_000_012, 'en', 12);
+    app.clock.set(STAGE3_OPEN);
+    try {
+      u.send('/apply');
+      await u.waitForBotMessage(has('step 1'));
+      u.press(/Асанов Бала/);
+      await u.waitForBotMessage(has('Step 2'));
+      u.press(en('wizard:confirm.yes'));
+      await u.waitForBotMessage(has('Step 3'));
+      u.press(/^⭐ Secondary School No. 1/);
+      await u.waitForBotMessage(has('language of instruction'));
+      u.press(/^Russian · free: 0/);
+      await u.waitForBotMessage(has('Step 4'));
+      u.press(en('wizard:priority.none'));
+      await u.waitForBotMessage(has('Step 5'));
+      u.shareContact();
+      await u.waitForBotMessage(has('Consent'));
+      u.press(en('wizard:consent.yes'));
+      await u.waitForBotMessage(has('Step 6'));
+      u.press(en('wizard:review.submit'));
+      const full = await u.waitForBotMessage(has('no free seat left in this language'));
+      expect(messageText(full)).toContain('The nearest schools with free seats in Russian');
+      expect(u.buttons(full).filter((b) => b.includes('your district'))).toHaveLength(2);
+      u.press(/^Secondary School No. 2 · 10002 · free: 2/);
+      const review = await u.waitForBotMessage(has('School changed'));
+      expect(messageText(review)).toContain(
+        'Secondary School No. 2 (10002), language of instruction: Russian',
+      );
+      u.press(en('wizard:review.submit'));
+      await u.waitForBotMessage(has('Seat granted'));
+    } finally {
+      app.clock.set(STAGE1_OPEN);
+    }
   });
 });

@@ -409,8 +409,11 @@ export function wizardFeature(deps: ParentDeps) {
   pm.use(async (ctx, next) => {
     const data = ctx.callbackQuery?.data;
     const text = ctx.message?.text;
-    if (ctx.session.wizard && ((data !== undefined && !isWizardData(data)) || text?.startsWith('/'))) {
+    const w = ctx.session.wizard;
+    if (w && ((data !== undefined && !isWizardData(data)) || text?.startsWith('/'))) {
       ctx.session.wizard = undefined;
+      // the phone question's reply keyboard would stay on screen
+      if (w.step === 'phone') await closeKeyboard(ctx, ctx.t(`${W}nav.cancelled_short`)).catch(() => {});
     }
     await next();
   });
@@ -590,7 +593,10 @@ export function wizardFeature(deps: ParentDeps) {
         const a = await draft(ctx, action.app);
         if (!a) return;
         const claimed = await apps.claimPriority(a.id, tid, action.priority);
-        return render(ctx, 'phone', claimed, priorityOutcome(ctx.t, ctx.lang, claimed));
+        const outcome = priorityOutcome(ctx.t, ctx.lang, claimed);
+        // changed from "check your answers": phone and consent are there already
+        if (claimed.phone && claimed.consent) return render(ctx, 'review', claimed, outcome);
+        return render(ctx, 'phone', claimed, outcome);
       }
       case 'consent': {
         const a = await draft(ctx, action.app);
