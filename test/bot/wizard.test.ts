@@ -8,10 +8,14 @@ import type { Message } from 'grammy/types';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeWizard, encodeWizard } from '../../bot/features/parent/wizard/callback.ts';
+import { day } from '../../bot/features/parent/wizard/text.ts';
 import { catalogueKeys, translator } from '../../bot/i18n.ts';
 import { bishkekTime } from '../../core/clock.ts';
+import { generateDemoWorld } from '../../prisma/demo/world.ts';
+import { demoPopulationRows } from '../../sim/registry/demo-population.ts';
 import { type BotMessage, messageText, type SimUser } from '../../sim/telegram/client.ts';
 import type { Persona } from '../../sim/telegram/personas.ts';
+import { startTestApp, type TestApp } from '../support/app.ts';
 import { childPin, parentPin, type StubChild } from '../support/registry-stub.ts';
 import { addressOf, STAGE1_OPEN, STAGE3_OPEN } from '../support/small-world.ts';
 import { startWizardApp, type WizardApp } from '../support/wizard-app.ts';
@@ -590,5 +594,55 @@ describe('registration wizard and /status through the Telegram simulator', () =>
     } finally {
       app.clock.set(STAGE1_OPEN);
     }
+  });
+});
+
+// The same wizard in the whole app as `npm start` runs it: demo world, registry simulator, the
+// children from "My data", the catchment of a real demo address.
+describe('registration wizard in the whole app (demo world, registry simulator)', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp();
+  }, 120_000);
+  afterAll(() => app?.close());
+
+  it('a demo family registers its child at the school of its catchment area', async () => {
+    const population = app.registry.population;
+    if (!population) throw new Error('the demo app runs the registry simulator');
+    const [family] = [...demoPopulationRows(population, generateDemoWorld(), { limit: 1 })];
+    if (!family) throw new Error('the demo population has an eligible child');
+    const u = app.user(1);
+    u.send('/apply');
+    const signIn = await u.waitForBotMessage(has('/apply'));
+    expect(u.buttons(signIn).some((b) => b.includes('Кирүү'))).toBe(true);
+
+    await app.db.identityLink.create({ data: { telegramId: BigInt(u.id), pin: family.parent_pin } });
+    u.send('/apply');
+    const list = await u.waitForBotMessage(has('1-кадам'), 15_000);
+    const birth = day(family.child_birth_date, 'ky');
+    const child = u.buttons(list).find((b) => b.includes(birth));
+    expect(child, `a button for the child born ${birth}`).toBeDefined();
+    u.press(child as string);
+    await u.waitForBotMessage(has('2-кадам'), 15_000);
+    u.press(ky('wizard:confirm.yes'));
+    const schools = await u.waitForBotMessage(has('3-кадам'));
+    const suggested = u.buttons(schools).find((b) => b.startsWith('⭐'));
+    expect(suggested).toContain(`· ${family.catchment_school_code} ·`);
+    u.press(suggested as string);
+    const languages = await u.waitForBotMessage(has('Окуу тилин'));
+    u.press(u.buttons(languages)[0] as string);
+    await u.waitForBotMessage(has('4-кадам'));
+    u.press(ky('wizard:priority.none'));
+    await u.waitForBotMessage(has('5-кадам'));
+    u.shareContact();
+    await u.waitForBotMessage(has('макулдук'));
+    u.press(ky('wizard:consent.yes'));
+    const review = await u.waitForBotMessage(has('6-кадам'));
+    expect(messageText(review)).toContain('микроучастогуңуздагы мектеп');
+    u.press(ky('wizard:review.submit'));
+    await u.waitForBotMessage(/Орун берилди|Күтүү тизмесинде/, 15_000);
+    const row = await app.db.application.findFirstOrThrow({ where: { childPin: family.child_pin } });
+    expect(['admitted', 'waitlisted']).toContain(row.status);
+    expect(row.catchmentMatch).toBe(true);
   });
 });
