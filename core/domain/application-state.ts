@@ -21,7 +21,8 @@ export type ApplicationEvent =
   | 'documents_accepted' // all six documents of R-14 received
   | 'documents_missed' // the documents deadline passed, timed event
   | 'withdraw' // the parent withdraws
-  | 'not_eligible'; // rejected at decision: not eligible or data mismatch
+  | 'not_eligible' // rejected at decision: not eligible or data mismatch
+  | 'school_refused'; // the school refuses an admitted child, with a reason the parent sees
 
 type Row = { from: ApplicationStatus; event: ApplicationEvent; to: ApplicationStatus; note: string };
 
@@ -38,6 +39,12 @@ export const TRANSITIONS: readonly Row[] = [
   { from: 'submitted', event: 'withdraw', to: 'withdrawn', note: 'parent' },
   { from: 'waitlisted', event: 'withdraw', to: 'withdrawn', note: 'parent' },
   { from: 'admitted', event: 'withdraw', to: 'withdrawn', note: 'parent; the seat is freed' },
+  {
+    from: 'admitted',
+    event: 'school_refused',
+    to: 'rejected',
+    note: 'school refuses with a reason the parent sees; the seat is freed',
+  },
 ];
 
 /** Statuses that hold or wait for a seat, or are being prepared: one per child (K-CORE-2). */
