@@ -156,6 +156,11 @@ describe('registration use cases on PostgreSQL', () => {
     expect(await svc.position(c.id, 1006)).toEqual({ position: 1, waiting: 1, seats: 2, taken: 2 });
     const transitions = await t.db.applicationTransition.count({ where: { applicationId: BigInt(a.id) } });
     expect(transitions).toBe(3); // created, submitted, admitted — and nothing from the double tap
+    // recorded at the campaign clock's time (K-CAMP-5), not the machine's
+    const submittedAt = await t.db.applicationTransition.findFirstOrThrow({
+      where: { applicationId: BigInt(a.id), toStatus: 'submitted' },
+    });
+    expect(Math.abs(submittedAt.at.getTime() - STAGE1_OPEN.getTime())).toBeLessThan(60_000);
   });
 
   it('gives a freed seat to the next child at once and tells that parent (K-SEAT-4)', async () => {

@@ -16,9 +16,12 @@ export async function recordTransition(
   actor: Actor,
   reason: string,
   details: Record<string, unknown> = {},
+  /** the campaign clock's time (K-CAMP-5); the database's own time when not given */
+  at?: Date,
 ): Promise<void> {
   await tx.applicationTransition.create({
     data: {
+      ...(at ? { at } : {}),
       applicationId,
       fromStatus: from,
       toStatus: to,

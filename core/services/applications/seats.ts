@@ -74,10 +74,19 @@ export async function fillFreeSeats(
         where: { id: next.id },
         data: { status: 'admitted', decidedAt: ctx.now, documentsDueAt: ctx.documentsDueAt },
       });
-      await recordTransition(tx, next.id, 'waitlisted', 'admitted', ctx.actor, 'seat_freed', {
-        schoolId: k.schoolId,
-        language: k.language,
-      });
+      await recordTransition(
+        tx,
+        next.id,
+        'waitlisted',
+        'admitted',
+        ctx.actor,
+        'seat_freed',
+        {
+          schoolId: k.schoolId,
+          language: k.language,
+        },
+        ctx.now,
+      );
       await enqueueMessage(
         tx,
         next.telegram_id,
@@ -98,10 +107,19 @@ export async function fillFreeSeats(
           catchment_match = swap_catchment, swap_school_id = NULL, swap_language = NULL, swap_seq = NULL,
           swap_catchment = false, swap_count = swap_count + 1, decided_at = ${ctx.now}, updated_at = now()
         WHERE id = ${next.id}`;
-      await recordTransition(tx, next.id, 'admitted', 'admitted', ctx.actor, 'swap_completed', {
-        from: { schoolId: old.schoolId, language: old.language },
-        to: { schoolId: k.schoolId, language: k.language },
-      });
+      await recordTransition(
+        tx,
+        next.id,
+        'admitted',
+        'admitted',
+        ctx.actor,
+        'swap_completed',
+        {
+          from: { schoolId: old.schoolId, language: old.language },
+          to: { schoolId: k.schoolId, language: k.language },
+        },
+        ctx.now,
+      );
       await enqueueMessage(
         tx,
         next.telegram_id,

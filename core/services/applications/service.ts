@@ -97,7 +97,8 @@ export function applicationService(deps: { db: Db; clock: Clock; registry: Regis
   async function inTx<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await db.$transaction(fn, { timeout: 20_000, maxWait: 20_000 });
+        // generous: under a rush, transactions queue on one quota row; failing would be worse than waiting
+        return await db.$transaction(fn, { timeout: 60_000, maxWait: 60_000 });
       } catch (e) {
         if (attempt < 5 && isRetryable(e)) continue;
         throw e;
@@ -305,6 +306,7 @@ export function applicationService(deps: { db: Db; clock: Clock; registry: Regis
             {
               verification: checked === 'pending' ? 'pending' : 'verified',
             },
+            clock.now(),
           );
           return view(tx, a.id);
         });
@@ -572,17 +574,35 @@ export function applicationService(deps: { db: Db; clock: Clock; registry: Regis
             catchmentMatch: registeredIn,
           },
         });
-        await recordTransition(tx, a.id, 'draft', submitted, actor, 'submitted', { stage: stage.ordinal });
+        await recordTransition(
+          tx,
+          a.id,
+          'draft',
+          submitted,
+          actor,
+          'submitted',
+          { stage: stage.ordinal },
+          clock.now(),
+        );
         const held = await takeSeat(tx, key);
         const to = transition(submitted, held ? 'seat_held' : 'no_seat');
         await tx.application.update({
           where: { id: a.id },
           data: { status: to, decidedAt: now, documentsDueAt: held ? campaign.documentsDeadline : null },
         });
-        await recordTransition(tx, a.id, submitted, to, SYSTEM, held ? 'seat_held' : 'no_free_seat', {
-          schoolId: school.id,
-          language: key.language,
-        });
+        await recordTransition(
+          tx,
+          a.id,
+          submitted,
+          to,
+          SYSTEM,
+          held ? 'seat_held' : 'no_free_seat',
+          {
+            schoolId: school.id,
+            language: key.language,
+          },
+          clock.now(),
+        );
         return {
           application: await view(tx, a.id),
           outcome: to as 'admitted' | 'waitlisted',
@@ -685,9 +705,18 @@ export function applicationService(deps: { db: Db; clock: Clock; registry: Regis
             swapCatchment: match,
           },
         });
-        await recordTransition(tx, a.id, 'admitted', 'admitted', actor, 'swap_requested', {
-          to: { schoolId: school.id, language },
-        });
+        await recordTransition(
+          tx,
+          a.id,
+          'admitted',
+          'admitted',
+          actor,
+          'swap_requested',
+          {
+            to: { schoolId: school.id, language },
+          },
+          clock.now(),
+        );
         // A free seat there is taken now by whoever is first in line — this request, if nobody waits before it.
         await fillFreeSeats(tx, [target], {
           actor: SYSTEM,
