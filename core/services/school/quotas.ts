@@ -1,8 +1,9 @@
 // Quotas (K-SEAT-1/2, K-OVER-3, R-10.3): the director proposes seats and the class size per language
 // of instruction, submits them to the district (due one week before the first registration stage
 // opens), and a district officer of that district approves or rejects. What is in force is the
-// `quota` row; every proposal is a `quota_change` (draft → submitted → approved | rejected), so the
-// history of a quota is its changes. An approved quota is locked: any later change needs a reason
+// `quota` row; every submitted proposal is a `quota_change` (submitted → approved | rejected; a newer
+// proposal of the same language supersedes a pending one), so the history of a quota is its changes.
+// Numbers being typed are the channel's draft (`check` validates them without writing anything). An approved quota is locked: any later change needs a reason
 // and district approval, is audited, and is public (`publicQuotaHistory`). Submitting and deciding
 // ask for a fresh TOTP code (K-ID-2). Raising the seats of a quota gives the new seats to waitlisted
 // children at once (fillFreeSeats); lowering below the seats already held is refused (K-CORE-1).
@@ -10,7 +11,7 @@ import type { Clock } from '../../clock.ts';
 import type { Db } from '../../db/client.ts';
 import type { InstructionLanguage } from '../../domain/reference.ts';
 import { can, type Target } from '../../domain/roles.ts';
-import { fillFreeSeats, lockQuota, type SeatKey } from '../applications/seats.ts';
+import { fillFreeSeats, lockQuota } from '../applications/seats.ts';
 import {
   activeCampaign,
   audit,
@@ -28,30 +29,35 @@ export const LEGAL_CLASS_MAX = 36;
 /** Default configured class size (the schema's default for a quota). */
 export const DEFAULT_CLASS_SIZE = 25;
 export const MAX_SEATS = 2000;
-export const MAX_CLASS_SIZE = 60;
+/** The class size is at most the legal maximum (the database checks it too). */
+export const MAX_CLASS_SIZE = LEGAL_CLASS_MAX;
 /** The quota is due at the district this long before the first registration stage opens (R-10.3). */
 export const SUBMIT_BEFORE_MS = 7 * 24 * 3_600_000;
 export const REASON_MIN = 5;
 export const REASON_MAX = 500;
 
 export type QuotaWarning =
-  /** the class size is above the legal maximum of 36 */
-  | { code: 'above_legal_max'; classSize: number; max: number }
-  /** the class size is above the size configured for this deployment */
-  | { code: 'above_configured'; classSize: number; configured: number };
+  /** the seats imply classes above the legal maximum of 36 */
+  | { code: 'above_legal_max'; largest: number; max: number }
+  /** the seats imply classes above the planned class size (or the deployment's configured size) */
+  | { code: 'above_configured'; largest: number; configured: number };
 
-/** How many classes a quota implies and what to warn about (K-SEAT-2). Pure. */
+/**
+ * How many classes a quota implies and what to warn about (K-SEAT-2). The seats are read as the
+ * nearest whole number of classes of the planned size; when that leaves classes larger than the
+ * planned size, or than the legal 36, the director is warned (80 seats of 25 → 3 classes of 27).
+ * Pure.
+ */
 export function quotaWarnings(
   q: { seats: number; classSize: number },
   configured: number = DEFAULT_CLASS_SIZE,
 ): { classes: number; largest: number; warnings: QuotaWarning[] } {
-  const classes = q.seats === 0 ? 0 : Math.ceil(q.seats / q.classSize);
+  const classes = q.seats === 0 ? 0 : Math.max(1, Math.round(q.seats / q.classSize));
   const largest = classes === 0 ? 0 : Math.ceil(q.seats / classes);
   const warnings: QuotaWarning[] = [];
-  if (q.classSize > LEGAL_CLASS_MAX)
-    warnings.push({ code: 'above_legal_max', classSize: q.classSize, max: LEGAL_CLASS_MAX });
-  else if (q.classSize > configured)
-    warnings.push({ code: 'above_configured', classSize: q.classSize, configured });
+  if (largest > LEGAL_CLASS_MAX) warnings.push({ code: 'above_legal_max', largest, max: LEGAL_CLASS_MAX });
+  else if (largest > Math.min(q.classSize, configured))
+    warnings.push({ code: 'above_configured', largest, configured: Math.min(q.classSize, configured) });
   return { classes, largest, warnings };
 }
 
@@ -63,7 +69,7 @@ export function quotaDeadline(stages: { kind: string; opensAt: Date }[]): Date |
   return first ? new Date(first.getTime() - SUBMIT_BEFORE_MS) : null;
 }
 
-export type QuotaChangeStatus = 'draft' | 'submitted' | 'approved' | 'rejected';
+export type QuotaChangeStatus = 'submitted' | 'approved' | 'rejected';
 
 export type QuotaChangeView = {
   id: number;
@@ -92,7 +98,7 @@ export type QuotaLine = {
   language: InstructionLanguage;
   /** in force (null: no quota yet) */
   current: { seats: number; taken: number; classSize: number; approved: boolean } | null;
-  /** the open proposal (draft or submitted), if any */
+  /** the proposal waiting for the district, if any */
   open: QuotaChangeView | null;
   classes: number;
   warnings: QuotaWarning[];
@@ -142,8 +148,6 @@ export async function publicQuotaHistory(db: Db, schoolId: number): Promise<Publ
     initial: r.fromSeats === null,
   }));
 }
-
-const OPEN: QuotaChangeStatus[] = ['draft', 'submitted'];
 
 function checkSeats(seats: number) {
   if (!Number.isInteger(seats) || seats < 0 || seats > MAX_SEATS)
@@ -200,7 +204,7 @@ export function quotaService(deps: {
       decidedAt: r.decidedAt,
       decisionNote: r.decisionNote,
       isChange: r.fromSeats !== null,
-      late: deadline !== null && r.status !== 'draft' && r.fromSeats === null && r.requestedAt > deadline,
+      late: deadline !== null && r.fromSeats === null && r.requestedAt > deadline,
       taken: quota?.taken ?? 0,
       classes: w.classes,
       warnings: w.warnings,
@@ -220,7 +224,7 @@ export function quotaService(deps: {
     const deadline = quotaDeadline(campaign.stages);
     const quotas = await db.quota.findMany({ where: { schoolId, campaignId: campaign.id } });
     const open = await db.quotaChange.findMany({
-      where: { schoolId, campaignId: campaign.id, status: { in: OPEN } },
+      where: { schoolId, campaignId: campaign.id, status: 'submitted' },
     });
     const lines: QuotaLine[] = [];
     for (const language of school.languages) {
@@ -257,138 +261,130 @@ export function quotaService(deps: {
     publicHistory: (schoolId: number) => publicQuotaHistory(db, schoolId),
 
     /**
-     * The director's proposal for one language: a draft until submitted. A submitted proposal waits
-     * for the district and cannot be edited (withdraw it first).
+     * Checks typed numbers for one language without writing anything: the channel keeps them as a
+     * draft until the director submits. Refuses what submission would refuse.
      */
-    async propose(
+    async check(
       telegramId: number,
-      input: { schoolId: number; language: InstructionLanguage; seats?: number; classSize?: number },
-    ): Promise<QuotaChangeView> {
-      const { link } = await authorize(db, identity, telegramId, 'school.quota.edit', input.schoolId);
-      if (input.seats !== undefined) checkSeats(input.seats);
-      if (input.classSize !== undefined) checkClassSize(input.classSize);
-      return db.$transaction(async (tx) => {
-        const campaign = await activeCampaign(tx);
-        const school = await tx.school.findUniqueOrThrow({ where: { id: input.schoolId } });
-        if (!school.languages.includes(input.language)) throw new SchoolOpsError('language_not_taught');
-        await lockSchool(tx, school.id, campaign.id);
-        const key = { schoolId: school.id, campaignId: campaign.id, language: input.language };
-        const open = await tx.quotaChange.findFirst({ where: { ...key, status: { in: OPEN } } });
-        if (open?.status === 'submitted') throw new SchoolOpsError('change_pending');
-        const quota = await tx.quota.findUnique({ where: { schoolId_campaignId_language: key } });
-        const seats = input.seats ?? open?.toSeats ?? quota?.seats ?? 0;
-        const classSize = input.classSize ?? open?.classSize ?? quota?.classSize ?? configured;
-        if (quota && seats < quota.taken) throw new SchoolOpsError('below_taken', { taken: quota.taken });
-        const row = open
-          ? await tx.quotaChange.update({ where: { id: open.id }, data: { toSeats: seats, classSize } })
-          : await tx.quotaChange.create({
-              data: {
-                ...key,
-                toSeats: seats,
-                classSize,
-                status: 'draft',
-                requestedBy: link.id,
-                requestedAt: clock.now(),
-              },
-            });
-        return changeView(tx, row, quotaDeadline(campaign.stages));
-      });
-    },
-
-    /** Drops the director's unsubmitted draft of one language. */
-    async discard(telegramId: number, schoolId: number, language: InstructionLanguage): Promise<void> {
-      await authorize(db, identity, telegramId, 'school.quota.edit', schoolId);
+      input: { schoolId: number; language: InstructionLanguage; seats: number; classSize: number },
+    ): Promise<{
+      classes: number;
+      largest: number;
+      warnings: QuotaWarning[];
+      taken: number;
+      isChange: boolean;
+    }> {
+      await authorize(db, identity, telegramId, 'school.quota.edit', input.schoolId);
+      checkSeats(input.seats);
+      checkClassSize(input.classSize);
       const campaign = await activeCampaign(db);
-      await db.quotaChange.deleteMany({
-        where: { schoolId, campaignId: campaign.id, language, status: 'draft' },
+      const school = await db.school.findUniqueOrThrow({ where: { id: input.schoolId } });
+      if (!school.languages.includes(input.language)) throw new SchoolOpsError('language_not_taught');
+      const quota = await db.quota.findUnique({
+        where: {
+          schoolId_campaignId_language: {
+            schoolId: input.schoolId,
+            campaignId: campaign.id,
+            language: input.language,
+          },
+        },
       });
+      if (quota && input.seats < quota.taken) throw new SchoolOpsError('below_taken', { taken: quota.taken });
+      return {
+        ...quotaWarnings(input, configured),
+        taken: quota?.taken ?? 0,
+        isChange: quota?.approved === true,
+      };
     },
 
     /**
-     * Sends the school's drafts to the district, with a fresh TOTP code. A change of an approved
-     * quota, and a first proposal after the deadline, need a reason (public with the change).
+     * Sends the director's numbers for one or more languages to the district, with a fresh TOTP
+     * code. A change of an approved quota, and a first proposal after the deadline, need a reason
+     * (public with the change). A pending proposal of the same language is superseded.
      */
     async submit(
       telegramId: number,
-      input: { schoolId: number; code: string; reason?: string | null },
+      input: {
+        schoolId: number;
+        changes: { language: InstructionLanguage; seats: number; classSize: number }[];
+        code: string;
+        reason?: string | null;
+      },
     ): Promise<QuotaChangeView[]> {
       const { link } = await authorize(db, identity, telegramId, 'school.quota.submit', input.schoolId);
       const reason = cleanReason(input.reason);
+      if (input.changes.length === 0) throw new SchoolOpsError('nothing_to_submit');
+      if (new Set(input.changes.map((c) => c.language)).size !== input.changes.length)
+        throw new SchoolOpsError('nothing_to_submit');
+      for (const c of input.changes) {
+        checkSeats(c.seats);
+        checkClassSize(c.classSize);
+      }
       const submitted = await totp.withCode(telegramId, input.code, async (tx) => {
         const campaign = await activeCampaign(tx);
         await lockSchool(tx, input.schoolId, campaign.id);
+        const school = await tx.school.findUniqueOrThrow({ where: { id: input.schoolId } });
         const deadline = quotaDeadline(campaign.stages);
         const now = clock.now();
-        const drafts = await tx.quotaChange.findMany({
-          where: { schoolId: input.schoolId, campaignId: campaign.id, status: 'draft' },
-          orderBy: { language: 'asc' },
-        });
-        if (drafts.length === 0) throw new SchoolOpsError('nothing_to_submit');
         const out: ChangeRow[] = [];
-        for (const d of drafts) {
-          const key: SeatKey = { schoolId: d.schoolId, campaignId: d.campaignId, language: d.language };
-          const q = await lockQuota(tx, key);
-          const quota = q
-            ? await tx.quota.findUniqueOrThrow({
-                where: {
-                  schoolId_campaignId_language: {
-                    schoolId: d.schoolId,
-                    campaignId: d.campaignId,
-                    language: d.language,
-                  },
-                },
-              })
-            : null;
+        for (const c of [...input.changes].sort((a, b) => a.language.localeCompare(b.language))) {
+          if (!school.languages.includes(c.language)) throw new SchoolOpsError('language_not_taught');
+          const key = { schoolId: school.id, campaignId: campaign.id, language: c.language };
+          await lockQuota(tx, key);
+          const quota = await tx.quota.findUnique({ where: { schoolId_campaignId_language: key } });
           const isChange = quota?.approved === true;
           const late = !isChange && deadline !== null && now > deadline;
           if ((isChange || late) && !reason)
             throw new SchoolOpsError('reason_required', { late: late ? 1 : 0 });
-          if (quota && d.toSeats < quota.taken)
-            throw new SchoolOpsError('below_taken', { taken: quota.taken });
-          const row = await tx.quotaChange.update({
-            where: { id: d.id },
+          if (quota && c.seats < quota.taken) throw new SchoolOpsError('below_taken', { taken: quota.taken });
+          const superseded = await tx.quotaChange.updateMany({
+            where: { ...key, status: 'submitted' },
+            data: { status: 'rejected', decidedAt: now, decisionNote: 'superseded' },
+          });
+          const row = await tx.quotaChange.create({
             data: {
-              status: 'submitted',
+              ...key,
               fromSeats: isChange ? (quota?.seats ?? null) : null,
+              toSeats: c.seats,
+              classSize: c.classSize,
               reason,
+              status: 'submitted',
               requestedBy: link.id,
               requestedAt: now,
             },
           });
-          await audit(tx, now, telegramActor(telegramId), 'quota.submitted', `school:${d.schoolId}`, {
-            change: d.id,
-            language: d.language,
+          await audit(tx, now, telegramActor(telegramId), 'quota.submitted', `school:${school.id}`, {
+            change: row.id,
+            language: c.language,
             fromSeats: row.fromSeats,
-            toSeats: d.toSeats,
-            classSize: d.classSize,
+            toSeats: c.seats,
+            classSize: c.classSize,
             reason,
             late,
+            superseded: superseded.count,
           });
           out.push(row);
         }
         // The district's officers hear of it (outbox; the notification worker words it).
-        const school = await tx.school.findUniqueOrThrow({
-          where: { id: input.schoolId },
-          select: { districtId: true, district: { select: { parentId: true } } },
-        });
+        const district = await tx.territory.findUniqueOrThrow({ where: { id: school.districtId } });
         const officers = await tx.staffMember.findMany({
           where: {
             role: 'district',
             revokedAt: null,
-            territoryId: {
-              in: [school.districtId, ...(school.district.parentId ? [school.district.parentId] : [])],
-            },
+            territoryId: { in: [school.districtId, ...(district.parentId ? [district.parentId] : [])] },
           },
           select: { telegramId: true },
         });
+        const ids = out.map((r) => r.id).join(',');
         for (const o of new Set(officers.map((x) => x.telegramId))) {
+          const dedupeKey = `quota_submitted:${o}:${ids}`;
           await tx.outboxMessage.upsert({
-            where: { dedupeKey: `quota_submitted:${o}:${out.map((r) => r.id).join(',')}` },
+            where: { dedupeKey },
             create: {
               telegramId: o,
               kind: 'quota_submitted',
-              params: { schoolId: input.schoolId },
-              dedupeKey: `quota_submitted:${o}:${out.map((r) => r.id).join(',')}`,
+              params: { schoolId: school.id },
+              dedupeKey,
               dueAt: now,
             },
             update: {},
