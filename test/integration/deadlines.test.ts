@@ -228,6 +228,15 @@ describe('deadline jobs on PostgreSQL with the demo clock', () => {
     });
     expect(quota.taken).toBe(1);
 
+    // the schools hear of it in their alert digests: documents due tomorrow, seats released, admitted
+    const alerts = await t.db.outboxMessage.findMany({ where: { kind: { startsWith: 'alert.' } } });
+    const kinds = alerts.map((a) => a.kind);
+    expect(kinds.filter((k) => k === 'alert.seat_released')).toHaveLength(2);
+    expect(kinds.filter((k) => k === 'alert.admitted')).toHaveLength(1);
+    expect(alerts.find((a) => a.kind === 'alert.documents_due')?.params).toMatchObject({
+      date: '2026-09-15',
+    });
+
     // a rerun and a restarted job (a new instance over the same database) change nothing more
     const before = await t.db.outboxMessage.count();
     expect(await jobs.runDeadlines(clock.now())).toMatchObject({ released: 0, promoted: 0 });

@@ -40,6 +40,7 @@ import {
   type UndocumentedStatus,
   undocumentedRequestDeadline,
 } from './rules.ts';
+import { alertSeatMoves } from './seat-events.ts';
 import {
   auditSchool,
   authorize,
@@ -424,11 +425,20 @@ export function schoolAdmissionsService(deps: { db: Db; clock: Clock; log: Logge
       // the child is enrolled here: a pending change of school ends with it
       data: { status: to, swapSchoolId: null, swapLanguage: null, swapSeq: null, swapCatchment: false },
     });
-    await recordTransition(tx, a.id, a.status, to, ledgerActor(staff), 'documents_accepted', {
-      documents: REQUIRED_DOCUMENTS.length,
-      role: staff.role,
-      ...(a.swapSchoolId !== null ? { swapCancelled: true } : {}),
-    });
+    await recordTransition(
+      tx,
+      a.id,
+      a.status,
+      to,
+      ledgerActor(staff),
+      'documents_accepted',
+      {
+        documents: REQUIRED_DOCUMENTS.length,
+        role: staff.role,
+        ...(a.swapSchoolId !== null ? { swapCancelled: true } : {}),
+      },
+      now,
+    );
     await enqueueMessage(
       tx,
       a.telegramId,
@@ -747,11 +757,20 @@ export function schoolAdmissionsService(deps: { db: Db; clock: Clock; log: Logge
           where: { id: a.id },
           data: { status: to, swapSchoolId: null, swapLanguage: null, swapSeq: null, swapCatchment: false },
         });
-        await recordTransition(tx, a.id, a.status, to, ledgerActor(staff), 'school_refused', {
-          ground,
-          note,
-          role: staff.role,
-        });
+        await recordTransition(
+          tx,
+          a.id,
+          a.status,
+          to,
+          ledgerActor(staff),
+          'school_refused',
+          {
+            ground,
+            note,
+            role: staff.role,
+          },
+          now,
+        );
         await enqueueMessage(
           tx,
           a.telegramId,
@@ -763,6 +782,12 @@ export function schoolAdmissionsService(deps: { db: Db; clock: Clock; log: Logge
           tx,
           { schoolId: a.schoolId as number, campaignId: a.campaignId, language: a.language as string },
           { actor: SYSTEM, now, documentsDueAt: offerDeadline(now, campaign.documentsDeadline) },
+        );
+        await alertSeatMoves(
+          tx,
+          { id: a.id, schoolId: a.schoolId as number, number: a.number, language: a.language as string },
+          promoted,
+          now,
         );
         return { id: String(a.id), number: a.number, status: to, promoted: promoted.length };
       });
@@ -819,6 +844,7 @@ export function schoolAdmissionsService(deps: { db: Db; clock: Clock; log: Logge
           ledgerActor(staff),
           input.confirm ? 'priority_verified' : 'priority_refused',
           { priority: a.priority, role: staff.role, ...(document ? { document } : {}) },
+          now,
         );
         await enqueueMessage(
           tx,
@@ -1071,6 +1097,12 @@ export function schoolAdmissionsService(deps: { db: Db; clock: Clock; log: Logge
                 { actor: SYSTEM, now, documentsDueAt: offerDeadline(now, campaign.documentsDeadline) },
               )
             : [];
+        await alertSeatMoves(
+          tx,
+          { directAdmissionId: d.id, schoolId: d.schoolId, language: d.language },
+          promoted,
+          now,
+        );
         return { ...(await directView(updated)), promoted: promoted.length };
       });
     },

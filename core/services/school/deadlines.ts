@@ -14,8 +14,10 @@ import { transition } from '../../domain/application-state.ts';
 import type { Logger } from '../../logger.ts';
 import { enqueueMessage, recordTransition, SYSTEM } from '../applications/ledger.ts';
 import { freeSeat } from '../applications/seats.ts';
-import { atSensibleHour, localDayAt, offerDeadline } from './local-time.ts';
+import { recordAlert } from './alerts.ts';
+import { atSensibleHour, localDate, localDayAt, offerDeadline } from './local-time.ts';
 import { REQUIRED_DOCUMENTS } from './rules.ts';
+import { alertSeatMoves } from './seat-events.ts';
 import type { Tx } from './staff.ts';
 
 const H = 3_600_000;
@@ -92,10 +94,19 @@ export function deadlineService(deps: { db: Db; clock: Clock; log: Logger }) {
         where: { id },
         data: { status: to, swapSchoolId: null, swapLanguage: null, swapSeq: null, swapCatchment: false },
       });
-      await recordTransition(tx, id, a.status, to, SYSTEM, 'documents_missed', {
-        documentsDueAt: a.documentsDueAt.toISOString(),
-        received,
-      });
+      await recordTransition(
+        tx,
+        id,
+        a.status,
+        to,
+        SYSTEM,
+        'documents_missed',
+        {
+          documentsDueAt: a.documentsDueAt.toISOString(),
+          received,
+        },
+        now,
+      );
       await enqueueMessage(
         tx,
         a.telegramId,
@@ -112,6 +123,12 @@ export function deadlineService(deps: { db: Db; clock: Clock; log: Logger }) {
           { actor: SYSTEM, now, documentsDueAt: offerDeadline(now, campaign.documentsDeadline) },
         );
         await offersAtSensibleHour(tx, promoted, now);
+        await alertSeatMoves(
+          tx,
+          { id, schoolId: a.schoolId, number: a.number, language: a.language },
+          promoted,
+          now,
+        );
       }
       return { released: true, promoted: promoted.length };
     });
@@ -151,11 +168,20 @@ export function deadlineService(deps: { db: Db; clock: Clock; log: Logger }) {
       )
         return false;
       await tx.application.update({ where: { id }, data: { priorityStatus: 'dropped' } });
-      await recordTransition(tx, id, a.status, a.status, SYSTEM, 'priority_dropped', {
-        priority: a.priority,
-        reason: 'proof_missed',
-        priorityDueAt: a.priorityDueAt.toISOString(),
-      });
+      await recordTransition(
+        tx,
+        id,
+        a.status,
+        a.status,
+        SYSTEM,
+        'priority_dropped',
+        {
+          priority: a.priority,
+          reason: 'proof_missed',
+          priorityDueAt: a.priorityDueAt.toISOString(),
+        },
+        now,
+      );
       await enqueueMessage(
         tx,
         a.telegramId,
@@ -218,8 +244,31 @@ export function deadlineService(deps: { db: Db; clock: Clock; log: Logger }) {
           AND (a.decided_at IS NULL OR a.decided_at < ${which.at})
           AND (SELECT count(*) FROM document_receipt r WHERE r.application_id = a.id) < ${REQUIRED_DOCUMENTS.length}
         ON CONFLICT (dedupe_key) DO NOTHING`;
-      if (which.kind === 'documents_due_1d') counts.reminders.documents1d += n;
-      else counts.reminders.documents3d += n;
+      if (which.kind === 'documents_due_1d') {
+        counts.reminders.documents1d += n;
+        await documentsDueAlerts(due, send);
+      } else counts.reminders.documents3d += n;
+    }
+  }
+
+  /** The schools hear how many of their admitted children's documents are due tomorrow (K-SCHOOL-1). */
+  async function documentsDueAlerts(due: Date, send: Date): Promise<void> {
+    const rows = await db.$queryRaw<{ school_id: number; n: number }[]>`
+      SELECT a.school_id, count(*)::int AS n FROM application a
+      WHERE a.status = 'admitted' AND a.documents_due_at = ${due} AND a.school_id IS NOT NULL
+        AND (SELECT count(*) FROM document_receipt r WHERE r.application_id = a.id) < ${REQUIRED_DOCUMENTS.length}
+      GROUP BY a.school_id`;
+    const date = localDate(due);
+    for (const r of rows) {
+      await db.$transaction((tx) =>
+        recordAlert(
+          tx,
+          r.school_id,
+          'documents_due',
+          { count: r.n, date },
+          { dueAt: send, dedupeKey: `alert:documents_due:${r.school_id}:${due.getTime()}` },
+        ),
+      );
     }
   }
 

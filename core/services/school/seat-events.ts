@@ -1,0 +1,47 @@
+// What the school's staff hear when a seat moves because of a school action or a deadline: the
+// released seat and each child it went to (K-SCHOOL-1 admission alerts, batched into digests by
+// alerts.ts). Written in the caller's transaction, with the same once-only keys as every alert.
+import { recordAlert } from './alerts.ts';
+import type { Tx } from './staff.ts';
+
+export async function alertSeatMoves(
+  tx: Tx,
+  released:
+    | { id: bigint; schoolId: number; number: string; language: string }
+    | { directAdmissionId: number; schoolId: number; language: string },
+  promoted: bigint[],
+  now: Date,
+): Promise<void> {
+  if ('directAdmissionId' in released) {
+    await recordAlert(
+      tx,
+      released.schoolId,
+      'seat_released',
+      { language: released.language },
+      { dueAt: now, dedupeKey: `alert:seat_released:direct:${released.directAdmissionId}` },
+    );
+  } else {
+    await recordAlert(
+      tx,
+      released.schoolId,
+      'seat_released',
+      { number: released.number, applicationId: released.id, language: released.language },
+      { dueAt: now },
+    );
+  }
+  if (promoted.length === 0) return;
+  const rows = await tx.application.findMany({
+    where: { id: { in: promoted } },
+    select: { id: true, number: true, schoolId: true, language: true },
+  });
+  for (const r of rows) {
+    if (r.schoolId === null) continue;
+    await recordAlert(
+      tx,
+      r.schoolId,
+      'admitted',
+      { number: r.number, applicationId: r.id, ...(r.language ? { language: r.language } : {}) },
+      { dueAt: now },
+    );
+  }
+}
