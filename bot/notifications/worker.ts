@@ -19,7 +19,11 @@ export type WorkerDeps = {
   documentsDeadline(): Promise<Date | null>;
 };
 
-export async function renderNotification(item: OutboxItem, lang: UiLanguage, deps: Pick<WorkerDeps, 'schoolName' | 'documentsDeadline'>) {
+export async function renderNotification(
+  item: OutboxItem,
+  lang: UiLanguage,
+  deps: Pick<WorkerDeps, 'schoolName' | 'documentsDeadline'>,
+) {
   const t = translator(lang);
   const p = item.params as Record<string, unknown>;
   const school = typeof p.schoolId === 'number' ? await deps.schoolName(p.schoolId) : null;
@@ -30,12 +34,18 @@ export async function renderNotification(item: OutboxItem, lang: UiLanguage, dep
     school: school ? esc(school[lang]) : '',
     language: typeof p.language === 'string' ? t(`lang_of_instruction.${p.language}`, { ns: 'bot' }) : '',
     due: due ? formatDateTime(due, lang) : '',
-    reason: t(`reason.${typeof p.code === 'string' ? p.code : 'other'}`, { ns: 'notify', defaultValue: t('reason.other', { ns: 'notify' }) }),
+    reason: t(`reason.${typeof p.code === 'string' ? p.code : 'other'}`, {
+      ns: 'notify',
+      defaultValue: t('reason.other', { ns: 'notify' }),
+    }),
   };
   return { text: t(item.kind, values) };
 }
 
-export function startNotificationWorker(deps: WorkerDeps, opts: { intervalMs?: number; batch?: number } = {}) {
+export function startNotificationWorker(
+  deps: WorkerDeps,
+  opts: { intervalMs?: number; batch?: number } = {},
+) {
   let stopped = false;
   let running: Promise<void> = Promise.resolve();
   const tick = async () => {
@@ -54,15 +64,25 @@ export function startNotificationWorker(deps: WorkerDeps, opts: { intervalMs?: n
           continue;
         }
         const msg = e instanceof Error ? e.message.slice(0, 300) : String(e);
-        deps.log.warn({ outboxId: String(item.id), kind: item.kind, err: msg }, 'notification not sent; will retry');
+        deps.log.warn(
+          { outboxId: String(item.id), kind: item.kind, err: msg },
+          'notification not sent; will retry',
+        );
         const backoff = Math.min(3600_000, 2 ** item.attempts * 5_000);
-        await deps.outbox.markFailed(item.id, msg, item.attempts, new Date(deps.clock.now().getTime() + backoff));
+        await deps.outbox.markFailed(
+          item.id,
+          msg,
+          item.attempts,
+          new Date(deps.clock.now().getTime() + backoff),
+        );
       }
     }
   };
   const timer = setInterval(() => {
     if (stopped) return;
-    running = running.then(tick).catch((e) => deps.log.error({ err: String(e) }, 'notification worker failed'));
+    running = running
+      .then(tick)
+      .catch((e) => deps.log.error({ err: String(e) }, 'notification worker failed'));
   }, opts.intervalMs ?? 1000);
   timer.unref();
   return {

@@ -4,7 +4,13 @@
 // `sending`; it is handed out again after `staleAfterMs` (the one case of a possible repeat).
 import type { Db } from '../db/client.ts';
 
-export type OutboxItem = { id: bigint; telegramId: bigint; kind: string; params: Record<string, unknown>; attempts: number };
+export type OutboxItem = {
+  id: bigint;
+  telegramId: bigint;
+  kind: string;
+  params: Record<string, unknown>;
+  attempts: number;
+};
 
 export const MAX_ATTEMPTS = 6;
 
@@ -12,14 +18,22 @@ export function outboxRepository(db: Db) {
   return {
     async claimDue(now: Date, limit: number, staleAfterMs = 5 * 60_000): Promise<OutboxItem[]> {
       const stale = new Date(Date.now() - staleAfterMs);
-      const rows = await db.$queryRaw<{ id: bigint; telegram_id: bigint; kind: string; params: Record<string, unknown>; attempts: number }[]>`
+      const rows = await db.$queryRaw<
+        { id: bigint; telegram_id: bigint; kind: string; params: Record<string, unknown>; attempts: number }[]
+      >`
         UPDATE outbox_message SET status = 'sending', attempts = attempts + 1, claimed_at = now()
         WHERE id IN (
           SELECT id FROM outbox_message
           WHERE (status = 'pending' AND due_at <= ${now}) OR (status = 'sending' AND claimed_at < ${stale})
           ORDER BY due_at, id LIMIT ${limit} FOR UPDATE SKIP LOCKED)
         RETURNING id, telegram_id, kind, params, attempts`;
-      return rows.map((r) => ({ id: r.id, telegramId: r.telegram_id, kind: r.kind, params: r.params, attempts: r.attempts }));
+      return rows.map((r) => ({
+        id: r.id,
+        telegramId: r.telegram_id,
+        kind: r.kind,
+        params: r.params,
+        attempts: r.attempts,
+      }));
     },
     async markSent(id: bigint): Promise<void> {
       await db.outboxMessage.update({ where: { id }, data: { status: 'sent', sentAt: new Date() } });
@@ -28,7 +42,10 @@ export function outboxRepository(db: Db) {
     async markFailed(id: bigint, error: string, attempts: number, retryAt: Date): Promise<void> {
       await db.outboxMessage.update({
         where: { id },
-        data: attempts >= MAX_ATTEMPTS ? { status: 'failed', lastError: error } : { status: 'pending', lastError: error, dueAt: retryAt },
+        data:
+          attempts >= MAX_ATTEMPTS
+            ? { status: 'failed', lastError: error }
+            : { status: 'pending', lastError: error, dueAt: retryAt },
       });
     },
     /** The person blocked the bot: kept for the SMS/e-mail fallback (K-NOTE-2). */
