@@ -10,12 +10,19 @@ import { startEmbeddedPostgres } from '../core/db/embedded.ts';
 import { applyMigrations, migrationList } from '../core/db/migrations.ts';
 import { openRegistrationStage } from '../core/domain/campaign.ts';
 import type { Logger } from '../core/logger.ts';
+import {
+  httpSmsGateway,
+  type LocalOutbox,
+  localOutbox,
+  smtpEmailSender,
+} from '../core/notifications/channels.ts';
 import { createRelyingParty, OidcError, oidcConfigFromEnv, type RelyingParty } from '../core/oidc/index.ts';
 import { createServices, type Services } from '../core/services.ts';
 import type { SessionData } from './context.ts';
 import { createBot, type KattooBot, registerCommands } from './create-bot.ts';
 import { identityNotifier } from './features/parent/identity.ts';
 import { registerAuthRoutes } from './http/auth-routes.ts';
+import { registerDemoOutbox } from './http/demo-outbox.ts';
 import { createMetrics } from './http/metrics.ts';
 import { createHttpServer } from './http/server.ts';
 import { startNotificationWorker } from './notifications/worker.ts';
@@ -41,6 +48,8 @@ export type Kattoo = {
   /** the Telegram simulator when no token is configured (demo and tests) */
   telegram: import('../sim/telegram/simulator.ts').TelegramSimulator | undefined;
   notifications: ReturnType<typeof startNotificationWorker>;
+  /** demo: what SMS and e-mail would have carried */
+  localOutbox: LocalOutbox | undefined;
   registry: import('./registry.ts').RegistryHandle;
   stop(): Promise<void>;
 };
@@ -177,6 +186,10 @@ async function start(
     cleanups.push(async () => telegram?.close?.());
   }
 
+  // When Telegram cannot reach a parent: SMS/e-mail through the configured gateways, or in demo mode
+  // the local outbox page (/demo/outbox).
+  const fallback = await deliveryFallback(config, http, services, cleanups);
+
   await http.listen({ port: config.http.port, host: config.http.host });
   const address = http.server.address();
   const port = typeof address === 'object' && address ? address.port : config.http.port;
@@ -227,6 +240,7 @@ async function start(
   cleanups.push(() => active.idle());
   await dispatcher.recover();
   const notifications = startNotificationWorker({
+    fallback,
     api: bot.api,
     outbox: services.outbox,
     clock,
@@ -278,8 +292,33 @@ async function start(
     telegram,
     notifications,
     registry,
+    localOutbox: fallback?.local,
     stop,
   };
+}
+
+async function deliveryFallback(
+  config: Config,
+  http: FastifyInstance,
+  services: Services,
+  cleanups: (() => Promise<void>)[],
+) {
+  const contactOf = (id: number) => services.chatUsers.contactOf(id);
+  const { smsUrl, smsToken, smtpUrl, smtpFrom } = config.delivery;
+  if (smsUrl || smtpUrl) {
+    const email = smtpUrl ? smtpEmailSender({ url: smtpUrl, from: smtpFrom }) : undefined;
+    if (email) cleanups.push(async () => email.close());
+    return {
+      sms: smsUrl ? httpSmsGateway({ url: smsUrl, token: smsToken }) : undefined,
+      email,
+      contactOf,
+      local: undefined,
+    };
+  }
+  if (!config.demo) return undefined;
+  const local = localOutbox();
+  registerDemoOutbox(http, local);
+  return { sms: local.sms, email: local.email, contactOf, local };
 }
 
 /** The demo's starting instant: one day into the campaign's first registration stage. */

@@ -30,6 +30,14 @@ const raw = z.object({
   KATTOO_DATA_DIR: z.string().default('var'),
   /** the X-Road security server Kattoo calls for Tunduk's registries (unset in demo: the registry simulator) */
   REGISTRY_URL: z.url().optional(),
+  /** SMS gateway (HTTP) and SMTP for people who blocked the bot; demo: a local outbox page */
+  SMS_GATEWAY_URL: z.url().optional(),
+  SMS_GATEWAY_TOKEN: z.string().optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'smtp://user:pass@host:port or smtps://…')
+    .optional(),
+  SMTP_FROM: z.string().default('Kattoo <no-reply@kattoo.kg>'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -50,6 +58,12 @@ export type Config = Readonly<{
   clockStart: Date | undefined;
   dataDir: string;
   registryUrl: string | undefined;
+  delivery: {
+    smsUrl: string | undefined;
+    smsToken: string | undefined;
+    smtpUrl: string | undefined;
+    smtpFrom: string;
+  };
   logLevel: string;
 }>;
 
@@ -95,6 +109,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     clockStart: e.KATTOO_CLOCK ? new Date(e.KATTOO_CLOCK) : undefined,
     dataDir: e.KATTOO_DATA_DIR,
     registryUrl: e.REGISTRY_URL,
+    delivery: {
+      smsUrl: e.SMS_GATEWAY_URL,
+      smsToken: e.SMS_GATEWAY_TOKEN,
+      smtpUrl: e.SMTP_URL,
+      smtpFrom: e.SMTP_FROM,
+    },
     logLevel: e.LOG_LEVEL,
   });
 }

@@ -3,6 +3,12 @@
 import { type Api, GrammyError } from 'grammy';
 import type { Clock } from '../../core/clock.ts';
 import type { Logger } from '../../core/logger.ts';
+import {
+  type Delivery,
+  type EmailSender,
+  plainText,
+  type SmsGateway,
+} from '../../core/notifications/channels.ts';
 import type { OutboxItem, OutboxRepository } from '../../core/notifications/outbox.ts';
 import { formatDateTime } from '../format/dates.ts';
 import { esc } from '../format/html.ts';
@@ -17,6 +23,12 @@ export type WorkerDeps = {
   setReachable(telegramId: number, reachable: boolean): Promise<void>;
   schoolName(schoolId: number): Promise<{ ky: string; ru: string; en: string } | null>;
   documentsDeadline(): Promise<Date | null>;
+  /** SMS and e-mail for people who blocked the bot (K-NOTE-2); without it they are only marked unreachable */
+  fallback?: {
+    sms?: SmsGateway;
+    email?: EmailSender;
+    contactOf(telegramId: number): Promise<{ phone: string | null; email: string | null }>;
+  };
 };
 
 export async function renderNotification(
@@ -42,6 +54,23 @@ export async function renderNotification(
   return { text: t(item.kind, values) };
 }
 
+/** The same message by SMS, else e-mail, to the contact the parent gave in their application. */
+async function sendElsewhere(
+  deps: WorkerDeps,
+  item: OutboxItem,
+  telegramId: number,
+): Promise<Delivery | null> {
+  const fb = deps.fallback;
+  if (!fb) return null;
+  const contact = await fb.contactOf(telegramId);
+  const lang = (await deps.languageOf(telegramId)) ?? DEFAULT_LANGUAGE;
+  const text = plainText((await renderNotification(item, lang, deps)).text);
+  if (fb.sms && contact.phone) return fb.sms.send(contact.phone, text);
+  if (fb.email && contact.email)
+    return fb.email.send(contact.email, translator(lang)('email_subject', { ns: 'notify' }), text);
+  return null;
+}
+
 export function startNotificationWorker(
   deps: WorkerDeps,
   opts: { intervalMs?: number; batch?: number } = {},
@@ -60,7 +89,12 @@ export function startNotificationWorker(
       } catch (e) {
         if (e instanceof GrammyError && e.error_code === 403) {
           await deps.setReachable(telegramId, false);
-          await deps.outbox.markUnreachable(item.id, e.description);
+          const delivery = await sendElsewhere(deps, item, telegramId).catch((err) => {
+            deps.log.warn({ outboxId: String(item.id), err: String(err) }, 'SMS/e-mail fallback failed');
+            return null;
+          });
+          if (delivery) await deps.outbox.markDeliveredBy(item.id, delivery.channel);
+          else await deps.outbox.markUnreachable(item.id, e.description);
           continue;
         }
         const msg = e instanceof Error ? e.message.slice(0, 300) : String(e);

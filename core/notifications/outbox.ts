@@ -24,8 +24,8 @@ export function outboxRepository(db: Db) {
         UPDATE outbox_message SET status = 'sending', attempts = attempts + 1, claimed_at = now()
         WHERE id IN (
           SELECT id FROM outbox_message
-          WHERE (status = 'pending' AND due_at <= ${now}) OR (status = 'sending' AND claimed_at < ${stale})
-          ORDER BY due_at, id LIMIT ${limit} FOR UPDATE SKIP LOCKED)
+          WHERE (status = 'pending' AND (due_at IS NULL OR due_at <= ${now})) OR (status = 'sending' AND claimed_at < ${stale})
+          ORDER BY due_at NULLS FIRST, id LIMIT ${limit} FOR UPDATE SKIP LOCKED)
         RETURNING id, telegram_id, kind, params, attempts`;
       return rows.map((r) => ({
         id: r.id,
@@ -48,7 +48,11 @@ export function outboxRepository(db: Db) {
             : { status: 'pending', lastError: error, dueAt: retryAt },
       });
     },
-    /** The person blocked the bot: kept for the SMS/e-mail fallback (K-NOTE-2). */
+    /** Delivered by SMS or e-mail instead of Telegram (K-NOTE-2). */
+    async markDeliveredBy(id: bigint, channel: 'sms' | 'email'): Promise<void> {
+      await db.outboxMessage.update({ where: { id }, data: { status: channel, sentAt: new Date() } });
+    },
+    /** The person blocked the bot and no other channel reached them. */
     async markUnreachable(id: bigint, error: string): Promise<void> {
       await db.outboxMessage.update({ where: { id }, data: { status: 'unreachable', lastError: error } });
     },

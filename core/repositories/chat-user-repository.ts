@@ -19,6 +19,15 @@ export function chatUserRepository(db: Db) {
         update: { language },
       });
     },
+    /** Where else to reach a person: the phone of their latest application (e-mail is not collected). */
+    async contactOf(telegramId: number): Promise<{ phone: string | null; email: string | null }> {
+      const a = await db.application.findFirst({
+        where: { telegramId: BigInt(telegramId), phone: { not: null } },
+        orderBy: { id: 'desc' },
+        select: { phone: true },
+      });
+      return { phone: a?.phone ?? null, email: null };
+    },
     async setReachable(telegramId: number, reachable: boolean): Promise<void> {
       const unreachableAt = reachable ? null : new Date();
       await db.chatUser.upsert({

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "outbox_message" ALTER COLUMN "due_at" DROP NOT NULL,
+ALTER COLUMN "due_at" DROP DEFAULT;
