@@ -5,7 +5,6 @@
 // (a marker row per school holds the next allowed instant), and sends one message to the school's
 // staff group, or — without a group — to each linked staff member in a private chat.
 import type { Clock } from '../../clock.ts';
-import { bishkekTime } from '../../clock.ts';
 import type { Db, Prisma } from '../../db/client.ts';
 import { can } from '../../domain/roles.ts';
 import {
@@ -27,7 +26,7 @@ export const ALERT_KINDS = [
   'waitlisted',
   /** a held seat was freed (withdrawal, documents not brought, change of school) */
   'seat_released',
-  /** how many admitted children's documents are due tomorrow (`count`, `date`) */
+  /** how many admitted children's documents are due soon (`count`, `date`; written by the deadline jobs) */
   'documents_due',
   /** a parent's appeal about the school (reserved for K-OVER-4) */
   'appeal',
@@ -325,41 +324,6 @@ export function alertService(deps: { db: Db; clock: Clock; identity: StaffRolesR
         where: { id: { in: ids }, status: SENDING },
         data: { status: ALERT, lastError: error.slice(0, 300) },
       });
-    },
-
-    /**
-     * "Documents due tomorrow": per school, how many admitted children's documents are due on the
-     * next Bishkek day; written once per school and day (due at 09:00 the day before, or now).
-     */
-    async scanDocumentsDue(): Promise<number> {
-      const now = clock.now();
-      const today = new Date(now.getTime() + 6 * 3_600_000).toISOString().slice(0, 10);
-      const tomorrowDate = new Date(`${today}T00:00:00Z`);
-      tomorrowDate.setUTCDate(tomorrowDate.getUTCDate() + 1);
-      const tomorrow = tomorrowDate.toISOString().slice(0, 10);
-      const dayAfter = new Date(tomorrowDate);
-      dayAfter.setUTCDate(dayAfter.getUTCDate() + 1);
-      const from = bishkekTime(tomorrow);
-      const to = bishkekTime(dayAfter.toISOString().slice(0, 10));
-      const rows = await db.$queryRaw<{ school_id: number; n: number }[]>`
-        SELECT school_id, count(*)::int AS n FROM application
-        WHERE status = 'admitted' AND school_id IS NOT NULL
-          AND documents_due_at >= ${from} AND documents_due_at < ${to}
-        GROUP BY school_id`;
-      const nineToday = bishkekTime(today, '09:00');
-      const dueAt = new Date(Math.max(now.getTime(), nineToday.getTime()));
-      for (const r of rows) {
-        await db.$transaction((tx) =>
-          recordAlert(
-            tx,
-            r.school_id,
-            'documents_due',
-            { count: r.n, date: tomorrow },
-            { dueAt, dedupeKey: `alert:documents_due:${r.school_id}:${tomorrow}` },
-          ),
-        );
-      }
-      return rows.length;
     },
   };
 }

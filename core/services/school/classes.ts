@@ -469,6 +469,36 @@ export function classService(deps: { db: Db; clock: Clock; identity: StaffRolesR
       });
     },
 
+    /** One child's class and the other classes of the language (the move screen; a logged read). */
+    async placement(
+      telegramId: number,
+      assignmentId: number,
+    ): Promise<{
+      schoolId: number;
+      className: string;
+      surname: string;
+      name: string;
+      classes: ClassSummary[];
+    }> {
+      const a = await db.classAssignment.findUnique({ where: { id: assignmentId } });
+      if (!a) throw new SchoolOpsError('not_found');
+      const { link } = await authorize(db, identity, telegramId, 'school.classes.form', a.schoolId);
+      return db.$transaction(async (tx) => {
+        const enrolled = await enrolledOf(tx, a.schoolId, a.campaignId);
+        const child = enrolled.find((e) => e.key === keyOf(a));
+        if (!child) throw new SchoolOpsError('not_found');
+        await logReads(tx, link, telegramId, [child], 'class_placement', 'class_formation');
+        const o = await overviewOf(tx, a.schoolId);
+        return {
+          schoolId: a.schoolId,
+          className: a.className,
+          surname: child.surname,
+          name: child.name,
+          classes: o.languages.find((l) => l.language === a.language)?.classes ?? [],
+        };
+      });
+    },
+
     /** Moves a child to another class of the same language, if it has room. */
     async move(
       telegramId: number,
