@@ -15,7 +15,8 @@ import { childPin, parentPin, registryStub, type StubChild } from '../support/re
 import { addressOf, seedSmallWorld } from '../support/small-world.ts';
 
 const log = createLogger('silent');
-const local = (d: Date) => new Date(d.getTime() + 6 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
+const local = (d: Date | null) =>
+  d ? new Date(d.getTime() + 6 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ') : 'now';
 
 describe('local hours (Asia/Bishkek)', () => {
   it('keeps day times, moves night times to the next 09:00', () => {

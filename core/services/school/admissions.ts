@@ -120,6 +120,18 @@ export type ApplicationCard = ApplicationRow & {
   may: { childData: boolean; documents: boolean; priority: boolean; refuse: boolean };
 };
 
+export type SchoolOverview = {
+  school: SchoolSummary;
+  role: StaffRole;
+  counts: Partial<Record<SchoolStatus, number>>;
+  /** unverified priority claims waiting for a document (K-PRIO-2) */
+  claimed: number;
+  /** direct admissions of the campaign (not withdrawn) */
+  direct: number;
+  quotas: { language: InstructionLanguage; seats: number; taken: number }[];
+  may: { childData: boolean; documents: boolean; direct: boolean; register: boolean };
+};
+
 export type RegistryData = {
   number: string;
   childPin: string;
@@ -516,6 +528,45 @@ export function schoolAdmissionsService(deps: { db: Db; clock: Clock; log: Logge
 
   return {
     // --- the school's applications (K-SCHOOL-2, K-CORE-5) ---------------------------------------
+
+    /**
+     * The school at a glance for the staff menu: applications per status, unverified priority
+     * claims, seats per language, and what the caller may do. Counts only: nothing personal, no log.
+     */
+    async overview(ref: StaffRef, schoolId?: number): Promise<SchoolOverview> {
+      return inTx(async (tx) => {
+        const { staff, target, links } = await authorizeSchool(tx, ref, 'school.applications.read', schoolId);
+        const campaign = await activeCampaign(tx);
+        const base = { campaignId: campaign.id, schoolId: target.schoolId };
+        const byStatus = await tx.application.groupBy({
+          by: ['status'],
+          where: { ...base, status: { in: [...SCHOOL_STATUSES] } },
+          _count: true,
+        });
+        const claimed = await tx.application.count({
+          where: { ...base, priorityStatus: 'claimed', status: { in: ['submitted', 'waitlisted', 'admitted'] } },
+        });
+        const quotas = await tx.quota.findMany({
+          where: { schoolId: target.schoolId, campaignId: campaign.id },
+          orderBy: { language: 'asc' },
+        });
+        const direct = await tx.directAdmission.count({ where: { ...base, withdrawnAt: null } });
+        return {
+          school: await summary(tx, target.schoolId),
+          role: staff.role,
+          counts: Object.fromEntries(byStatus.map((r) => [r.status, r._count])) as SchoolOverview['counts'],
+          claimed,
+          direct,
+          quotas: quotas.map((q) => ({ language: q.language, seats: q.seats, taken: q.taken })),
+          may: {
+            childData: mayAny(links, 'school.child_data.read', target),
+            documents: mayAny(links, 'school.documents.decide', target),
+            direct: mayAny(links, 'school.direct_admission.record', target),
+            register: mayAny(links, 'school.staff_register.edit', target),
+          },
+        };
+      });
+    },
 
     /** The school's applications with filters, a page at a time; each application shown is logged. */
     async list(

@@ -74,7 +74,7 @@ export function deadlineService(deps: { db: Db; clock: Clock; log: Logger }) {
     for (const id of ids) {
       await tx.$executeRaw`
         UPDATE outbox_message SET due_at = ${at}
-        WHERE status = 'pending' AND due_at < ${at}
+        WHERE status = 'pending' AND (due_at IS NULL OR due_at < ${at})
           AND (dedupe_key LIKE ${`seat_offered:${id}:%`} OR dedupe_key LIKE ${`swap_completed:${id}:%`})`;
     }
   }
