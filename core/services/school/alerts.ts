@@ -57,6 +57,7 @@ const MARKER = 'alert_marker';
 /**
  * Records an admission event for the school's staff, in the caller's transaction. With an
  * `applicationId` the same event of the same application is written once (a retried transaction).
+ * `dueAt` (the campaign clock's time) holds the event back until then; without it, it is due at once.
  */
 export async function recordAlert(
   tx: Tx,
@@ -80,7 +81,9 @@ export async function recordAlert(
     kind: `alert.${kind}`,
     params: clean as Prisma.InputJsonValue,
     status: ALERT,
-    ...(opts.dueAt ? { dueAt: opts.dueAt } : {}),
+    // Without a time of its own the event is due at once, whatever the campaign clock says (the
+    // database's now() may lie ahead of a demo clock).
+    dueAt: opts.dueAt ?? new Date(0),
   };
   if (dedupeKey) {
     await tx.outboxMessage.upsert({ where: { dedupeKey }, create: { ...data, dedupeKey }, update: {} });
