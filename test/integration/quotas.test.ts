@@ -325,6 +325,8 @@ describe('quotas: propose, submit, approve, change (K-SEAT-1, K-OVER-3)', () => 
       taken: 3,
     });
     expect(await t.db.outboxMessage.count({ where: { telegramId: 5003n, kind: 'seat_offered' } })).toBe(1);
+    // and the school's staff get an admission alert for the digest
+    expect(await t.db.outboxMessage.count({ where: { kind: 'alert.admitted', status: 'alert' } })).toBe(1);
 
     // a change proposed while seats were free, approved after they were taken: refused at approval
     await t.db.quota.update({ where: { schoolId_campaignId_language: key }, data: { seats: 5 } });

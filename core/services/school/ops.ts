@@ -13,7 +13,6 @@ export type SchoolOpsErrorCode =
   | 'invalid_seats'
   | 'invalid_class_size'
   | 'below_taken'
-  | 'change_pending'
   | 'nothing_to_submit'
   | 'reason_required'
   | 'invalid_reason'

@@ -12,6 +12,7 @@ import type { Db } from '../../db/client.ts';
 import type { InstructionLanguage } from '../../domain/reference.ts';
 import { can, type Target } from '../../domain/roles.ts';
 import { fillFreeSeats, lockQuota } from '../applications/seats.ts';
+import { recordAlert } from './alerts.ts';
 import {
   activeCampaign,
   audit,
@@ -535,13 +536,27 @@ export function quotaService(deps: {
         });
         let admitted = 0;
         if (quota.seats > (fromSeats ?? 0)) {
-          admitted = (
-            await fillFreeSeats(tx, [key], {
-              actor: { kind: 'staff', id: String(telegramId) },
-              now,
-              documentsDueAt: campaign.documentsDeadline,
-            })
-          ).length;
+          const promoted = await fillFreeSeats(tx, [key], {
+            actor: { kind: 'staff', id: String(telegramId) },
+            now,
+            documentsDueAt: campaign.documentsDeadline,
+          });
+          admitted = promoted.length;
+          // the school's staff hear of each child who got one of the new seats (K-SCHOOL-1)
+          const rows = await tx.application.findMany({
+            where: { id: { in: promoted } },
+            select: { id: true, number: true, schoolId: true, language: true },
+          });
+          for (const r of rows) {
+            if (r.schoolId === null) continue;
+            await recordAlert(
+              tx,
+              r.schoolId,
+              'admitted',
+              { number: r.number, applicationId: r.id, ...(r.language ? { language: r.language } : {}) },
+              { dueAt: now },
+            );
+          }
         }
         await audit(tx, now, actor, 'quota.approved', `school:${c.schoolId}`, {
           change: c.id,
