@@ -14,7 +14,16 @@ function catalogue(lang: UiLanguage, ns: string): Record<string, unknown> {
 }
 
 /** Catalogues: `bot` (default), `parent` (sign-in, my data), `staff` (staff links), `auth` (sign-in pages), `notify`, `wizard` (registration, /status). */
-export const NAMESPACES = ['bot', 'parent', 'staff', 'auth', 'notify', 'wizard', 'schoolops'] as const;
+export const NAMESPACES = [
+  'bot',
+  'parent',
+  'staff',
+  'auth',
+  'notify',
+  'wizard',
+  'schoolops',
+  'school',
+] as const;
 
 const instance = i18next.createInstance();
 await instance.init({

@@ -1,0 +1,155 @@
+// The bot with the school admissions feature (/school) and the parent's /access, against the Telegram
+// simulator over real HTTP, on a fresh test database with the small world. Until bot/app.ts wires
+// these features, this builds the bot the way bot/create-bot.ts does (language, session, staff links,
+// features, unhandled, error boundary), feeds it through the inbox dispatcher and polling, and drains
+// the outbox with the real notification worker.
+import { autoRetry } from '@grammyjs/auto-retry';
+import { Bot, session } from 'grammy';
+import type { BotContext, SessionData } from '../../bot/context.ts';
+import { accessFeature } from '../../bot/features/parent/access.ts';
+import { admissionsFeature } from '../../bot/features/staff/admissions/index.ts';
+import { staffLinkFeature, staffMiddleware } from '../../bot/features/staff/link.ts';
+import { unhandledFeature } from '../../bot/features/unhandled.ts';
+import { translator, type UiLanguage } from '../../bot/i18n.ts';
+import { startNotificationWorker } from '../../bot/notifications/worker.ts';
+import { memoryStorage } from '../../bot/session.ts';
+import { throttle } from '../../bot/telegram/throttle.ts';
+import { UpdateDispatcher } from '../../bot/updates/dispatcher.ts';
+import { startPolling } from '../../bot/updates/poller.ts';
+import { AdjustableClock } from '../../core/clock.ts';
+import { createLogger } from '../../core/logger.ts';
+import { outboxRepository } from '../../core/notifications/outbox.ts';
+import { chatUserRepository } from '../../core/repositories/chat-user-repository.ts';
+import { inboxRepository } from '../../core/repositories/inbox-repository.ts';
+import { applicationService } from '../../core/services/applications/service.ts';
+import { identityService } from '../../core/services/identity.ts';
+import { schoolAdmissionsService } from '../../core/services/school/admissions.ts';
+import { deadlineService } from '../../core/services/school/deadlines.ts';
+import { type StartedSimulator, startTelegramSimulator } from '../../sim/telegram/http.ts';
+import { createTestDatabase } from './db.ts';
+import { childPin, parentPin, registryStub, type StubChild } from './registry-stub.ts';
+import { addressOf, STAGE1_OPEN, seedSmallWorld } from './small-world.ts';
+
+export async function startAdmissionsApp(opts: { seats?: Record<string, number>; now?: Date } = {}) {
+  const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
+  const database = await createTestDatabase();
+  const { db } = database;
+  const { codes } = await seedSmallWorld(db, { seats: opts.seats ?? {} });
+  const schools = await db.school.findMany({ where: { code: { in: codes } }, orderBy: { id: 'asc' } });
+  const clock = new AdjustableClock(opts.now ?? STAGE1_OPEN);
+  const children: StubChild[] = [];
+  for (let i = 1; i <= 40; i++) {
+    children.push({
+      pin: childPin(i),
+      series: 'KG',
+      number: String(100000 + i),
+      parents: [parentPin(i)],
+      address: addressOf(i <= 20 ? 1 : 2, String(i)),
+    });
+  }
+  const chatUsers = chatUserRepository(db);
+  const inbox = inboxRepository(db);
+  const outbox = outboxRepository(db);
+  const identity = identityService({ db, clock, publicUrl: 'http://127.0.0.1:1' });
+  const applications = applicationService({ db, clock, registry: registryStub(children), log });
+  const admissions = schoolAdmissionsService({ db, clock, log });
+  const deadlines = deadlineService({ db, clock, log });
+
+  const started: StartedSimulator = await startTelegramSimulator({
+    token: '7000000044:KATTOO-ADMISSIONS-TEST-TOKEN',
+  });
+  const { sim } = started;
+  const bot = new Bot<BotContext>(sim.token, { client: { apiRoot: started.apiRoot } });
+  bot.api.config.use(throttle());
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 5 }));
+  bot.use(async (ctx, next) => {
+    ctx.log = log.child({ updateId: ctx.update.update_id });
+    const remembered = ctx.from ? await chatUsers.language(ctx.from.id) : null;
+    ctx.lang = remembered ?? 'ky';
+    ctx.langChosen = remembered !== null;
+    ctx.t = translator(ctx.lang);
+    await next();
+  });
+  bot.use(
+    session({
+      initial: (): SessionData => ({}),
+      storage: memoryStorage<SessionData>(),
+      getSessionKey: (ctx) => (ctx.chat ? String(ctx.chat.id) : undefined),
+    }),
+  );
+  bot.use(staffMiddleware({ identity }));
+  bot.use(staffLinkFeature({ identity }));
+  bot.use(admissionsFeature({ admissions }));
+  bot.use(accessFeature({ admissions }));
+  bot.use(unhandledFeature());
+  const errors: unknown[] = [];
+  bot.catch(async (err) => {
+    errors.push(err.error);
+    log.error({ err: err.error instanceof Error ? err.error.stack : String(err.error) }, 'update failed');
+    const t = err.ctx.t ?? translator('ky');
+    if (err.ctx.callbackQuery)
+      await err.ctx.answerCallbackQuery({ text: t('errors.internal') }).catch(() => {});
+    else if (err.ctx.chat?.type === 'private') await err.ctx.reply(t('errors.internal')).catch(() => {});
+  });
+  await bot.init();
+  const dispatcher = new UpdateDispatcher((u) => bot.handleUpdate(u), inbox, log);
+  const poller = startPolling(bot.api, dispatcher, log);
+  const notifications = startNotificationWorker(
+    {
+      api: bot.api,
+      outbox,
+      clock,
+      log,
+      languageOf: (id) => chatUsers.language(id),
+      setReachable: (id, reachable) => chatUsers.setReachable(id, reachable),
+      async schoolName(id) {
+        const s = await db.school.findUnique({ where: { id } });
+        return s ? { ky: s.nameKy, ru: s.nameRu, en: s.nameEn } : null;
+      },
+      async documentsDeadline() {
+        return (await db.campaign.findFirst({ where: { active: true } }))?.documentsDeadline ?? null;
+      },
+    },
+    { intervalMs: 3_600_000 },
+  );
+
+  return {
+    database,
+    db,
+    sim,
+    clock,
+    codes,
+    schools,
+    identity,
+    applications,
+    admissions,
+    deadlines,
+    errors,
+    /** one round of the parents' notification worker now */
+    drain: () => notifications.drain(),
+    setLanguage: (telegramId: number, lang: UiLanguage) => chatUsers.setLanguage(telegramId, lang),
+    /** a submitted application of child i (1–40) at school `s` (1-based) for a Telegram user */
+    async apply(i: number, s: number, telegramId: number, lang: 'ky' | 'ru' = 'ky') {
+      const d = await applications.createDraft({
+        telegramId,
+        applicantPin: parentPin(i),
+        childPin: childPin(i),
+        certificateSeries: 'KG',
+        certificateNumber: String(100000 + i),
+      });
+      await applications.chooseSchool(d.id, telegramId, codes[s - 1] as string, lang);
+      await applications.setContact(d.id, telegramId, '0700 123 456', true);
+      const r = await applications.submit(d.id, telegramId);
+      return { id: r.application.id, number: r.application.number, outcome: r.outcome };
+    },
+    idle: () => dispatcher.idle(),
+    async close() {
+      await notifications.stop();
+      await poller.stop();
+      await dispatcher.idle();
+      await started.stop();
+      await database.drop();
+    },
+  };
+}
+export type AdmissionsApp = Awaited<ReturnType<typeof startAdmissionsApp>>;
