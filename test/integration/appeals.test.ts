@@ -206,7 +206,7 @@ describe('appeals (K-OVER-4)', () => {
         ['oversight.appeal_overdue_parent', OTHER_PARENT],
       ].sort(),
     );
-    expect(overdue.every((m) => m.dueAt.getTime() === bishkekTime('2026-04-08', '09:00').getTime())).toBe(
+    expect(overdue.every((m) => m.dueAt?.getTime() === bishkekTime('2026-04-08', '09:00').getTime())).toBe(
       true,
     );
     expect(await appeals.sendReminders()).toBe(0);
