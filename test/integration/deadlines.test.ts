@@ -224,6 +224,10 @@ describe('deadline jobs on PostgreSQL with the demo clock', () => {
       [A.tg, P.tg].sort(),
     );
     expect((await messages('seat_offered')).map((m) => Number(m.telegramId))).toEqual([B.tg]);
+    // the offer carries the child's own deadline (three days, as the campaign's has passed)
+    expect((await messages('seat_offered'))[0]?.params).toMatchObject({
+      due: bishkekTime('2026-09-18', '18:00').toISOString(),
+    });
     const quota = await t.db.quota.findFirstOrThrow({
       where: { school: { code: codes[0] }, language: 'ky' },
     });

@@ -23,7 +23,7 @@ import type { Logger } from '../../logger.ts';
 import { enqueueMessage, recordTransition, SYSTEM } from '../applications/ledger.ts';
 import { freeSeat, lockQuota, type SeatKey, takeSeat } from '../applications/seats.ts';
 import { SchoolError } from './errors.ts';
-import { localDate, offerDeadline } from './local-time.ts';
+import { atSensibleHour, localDate, offerDeadline } from './local-time.ts';
 import {
   type AccessWhat,
   DIRECT_GROUNDS,
@@ -40,7 +40,7 @@ import {
   type UndocumentedStatus,
   undocumentedRequestDeadline,
 } from './rules.ts';
-import { alertSeatMoves } from './seat-events.ts';
+import { alertSeatMoves, completeOffers } from './seat-events.ts';
 import {
   auditSchool,
   authorize,
@@ -456,7 +456,7 @@ export function schoolAdmissionsService(deps: { db: Db; clock: Clock; log: Logge
       a.telegramId,
       'enrolled',
       { number: a.number, schoolId: a.schoolId, language: a.language },
-      { dedupeKey: `enrolled:${a.id}`, dueAt: now },
+      { dedupeKey: `enrolled:${a.id}`, dueAt: atSensibleHour(now) },
     );
   }
 
@@ -544,7 +544,11 @@ export function schoolAdmissionsService(deps: { db: Db; clock: Clock; log: Logge
           _count: true,
         });
         const claimed = await tx.application.count({
-          where: { ...base, priorityStatus: 'claimed', status: { in: ['submitted', 'waitlisted', 'admitted'] } },
+          where: {
+            ...base,
+            priorityStatus: 'claimed',
+            status: { in: ['submitted', 'waitlisted', 'admitted'] },
+          },
         });
         const quotas = await tx.quota.findMany({
           where: { schoolId: target.schoolId, campaignId: campaign.id },
@@ -827,13 +831,14 @@ export function schoolAdmissionsService(deps: { db: Db; clock: Clock; log: Logge
           a.telegramId,
           'school_refused',
           { number: a.number, schoolId: a.schoolId, language: a.language, code: `refused_${ground}`, note },
-          { dedupeKey: `school_refused:${a.id}`, dueAt: now },
+          { dedupeKey: `school_refused:${a.id}`, dueAt: atSensibleHour(now) },
         );
         const promoted = await freeSeat(
           tx,
           { schoolId: a.schoolId as number, campaignId: a.campaignId, language: a.language as string },
           { actor: SYSTEM, now, documentsDueAt: offerDeadline(now, campaign.documentsDeadline) },
         );
+        await completeOffers(tx, promoted, now);
         await alertSeatMoves(
           tx,
           { id: a.id, schoolId: a.schoolId as number, number: a.number, language: a.language as string },
@@ -902,7 +907,7 @@ export function schoolAdmissionsService(deps: { db: Db; clock: Clock; log: Logge
           a.telegramId,
           input.confirm ? 'priority_confirmed' : 'priority_refused',
           { number: a.number, schoolId: a.schoolId, code: `priority_${a.priority}` },
-          { dedupeKey: `priority:${a.id}:${wanted}`, dueAt: now },
+          { dedupeKey: `priority:${a.id}:${wanted}`, dueAt: atSensibleHour(now) },
         );
         return { id: String(a.id), number: a.number, priority: a.priority, priorityStatus: wanted };
       });
@@ -1148,6 +1153,7 @@ export function schoolAdmissionsService(deps: { db: Db; clock: Clock; log: Logge
                 { actor: SYSTEM, now, documentsDueAt: offerDeadline(now, campaign.documentsDeadline) },
               )
             : [];
+        await completeOffers(tx, promoted, now);
         await alertSeatMoves(
           tx,
           { directAdmissionId: d.id, schoolId: d.schoolId, language: d.language },

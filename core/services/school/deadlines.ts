@@ -17,7 +17,7 @@ import { freeSeat } from '../applications/seats.ts';
 import { recordAlert } from './alerts.ts';
 import { atSensibleHour, localDate, localDayAt, offerDeadline } from './local-time.ts';
 import { REQUIRED_DOCUMENTS } from './rules.ts';
-import { alertSeatMoves } from './seat-events.ts';
+import { alertSeatMoves, completeOffers } from './seat-events.ts';
 import type { Tx } from './staff.ts';
 
 const H = 3_600_000;
@@ -67,18 +67,6 @@ export function deadlineService(deps: { db: Db; clock: Clock; log: Logger }) {
     }
   }
 
-  /** Messages the seat functions wrote for promoted children go out at a sensible hour too. */
-  async function offersAtSensibleHour(tx: Tx, ids: bigint[], now: Date): Promise<void> {
-    if (ids.length === 0) return;
-    const at = atSensibleHour(now);
-    for (const id of ids) {
-      await tx.$executeRaw`
-        UPDATE outbox_message SET due_at = ${at}
-        WHERE status = 'pending' AND (due_at IS NULL OR due_at < ${at})
-          AND (dedupe_key LIKE ${`seat_offered:${id}:%`} OR dedupe_key LIKE ${`swap_completed:${id}:%`})`;
-    }
-  }
-
   /** Releases one admitted application whose deadline passed; false when it no longer applies. */
   async function releaseOne(id: bigint, now: Date): Promise<{ released: boolean; promoted: number }> {
     return inTx(async (tx) => {
@@ -122,7 +110,7 @@ export function deadlineService(deps: { db: Db; clock: Clock; log: Logger }) {
           { schoolId: a.schoolId, campaignId: a.campaignId, language: a.language },
           { actor: SYSTEM, now, documentsDueAt: offerDeadline(now, campaign.documentsDeadline) },
         );
-        await offersAtSensibleHour(tx, promoted, now);
+        await completeOffers(tx, promoted, now);
         await alertSeatMoves(
           tx,
           { id, schoolId: a.schoolId, number: a.number, language: a.language },
@@ -243,6 +231,8 @@ export function deadlineService(deps: { db: Db; clock: Clock; log: Logger }) {
         WHERE a.status = 'admitted' AND a.documents_due_at = ${due}
           AND (a.decided_at IS NULL OR a.decided_at < ${which.at})
           AND (SELECT count(*) FROM document_receipt r WHERE r.application_id = a.id) < ${REQUIRED_DOCUMENTS.length}
+          AND NOT EXISTS (SELECT 1 FROM outbox_message o
+            WHERE o.dedupe_key = ${`remind:${which.key}:`} || a.id::text || ${`:${due.getTime()}`})
         ON CONFLICT (dedupe_key) DO NOTHING`;
       if (which.kind === 'documents_due_1d') {
         counts.reminders.documents1d += n;
@@ -257,6 +247,8 @@ export function deadlineService(deps: { db: Db; clock: Clock; log: Logger }) {
       SELECT a.school_id, count(*)::int AS n FROM application a
       WHERE a.status = 'admitted' AND a.documents_due_at = ${due} AND a.school_id IS NOT NULL
         AND (SELECT count(*) FROM document_receipt r WHERE r.application_id = a.id) < ${REQUIRED_DOCUMENTS.length}
+        AND NOT EXISTS (SELECT 1 FROM outbox_message o
+          WHERE o.dedupe_key = 'alert:documents_due:' || a.school_id::text || ${`:${due.getTime()}`})
       GROUP BY a.school_id`;
     const date = localDate(due);
     for (const r of rows) {
@@ -342,6 +334,8 @@ export function deadlineService(deps: { db: Db; clock: Clock; log: Logger }) {
                ${`remind:stage_${which.key}:${s.id}:`} || a.id::text, ${send}
         FROM application a
         WHERE a.campaign_id = ${campaign.id} AND a.status = 'draft' AND a.verification <> 'failed'
+          AND NOT EXISTS (SELECT 1 FROM outbox_message o
+            WHERE o.dedupe_key = ${`remind:stage_${which.key}:${s.id}:`} || a.id::text)
         ON CONFLICT (dedupe_key) DO NOTHING`);
       if (which.key === 'eve') counts.reminders.stageEve += n;
       else counts.reminders.stageOpen += n;

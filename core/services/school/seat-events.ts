@@ -2,7 +2,30 @@
 // released seat and each child it went to (K-SCHOOL-1 admission alerts, batched into digests by
 // alerts.ts). Written in the caller's transaction, with the same once-only keys as every alert.
 import { recordAlert } from './alerts.ts';
+import { atSensibleHour } from './local-time.ts';
 import type { Tx } from './staff.ts';
+
+/**
+ * The messages the seat functions wrote for children who just got a seat (`seat_offered`,
+ * `swap_completed`): sent at a sensible local hour, and carrying the child's own documents deadline
+ * (`due`, ISO) — which after the campaign's deadline is later than the campaign's.
+ */
+export async function completeOffers(tx: Tx, promoted: bigint[], now: Date): Promise<void> {
+  if (promoted.length === 0) return;
+  const at = atSensibleHour(now);
+  const rows = await tx.application.findMany({
+    where: { id: { in: promoted } },
+    select: { id: true, documentsDueAt: true },
+  });
+  for (const r of rows) {
+    const extra = JSON.stringify(r.documentsDueAt ? { due: r.documentsDueAt.toISOString() } : {});
+    await tx.$executeRaw`
+      UPDATE outbox_message
+      SET due_at = GREATEST(COALESCE(due_at, ${at}), ${at}), params = params || ${extra}::jsonb
+      WHERE status = 'pending'
+        AND (dedupe_key LIKE ${`seat_offered:${r.id}:%`} OR dedupe_key LIKE ${`swap_completed:${r.id}:%`})`;
+  }
+}
 
 export async function alertSeatMoves(
   tx: Tx,
