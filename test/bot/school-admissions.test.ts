@@ -215,9 +215,9 @@ describe('school admissions through the Telegram simulator', () => {
   it('records a direct admission by a short typed flow and refuses one when the quota is full', async () => {
     director.send('/school');
     await director.waitForBotMessage('Арыздар:');
-    director.press('📝 Түздөн-түз кабыл алуу');
+    director.press('📝 Түз кабыл алуу');
     await director.waitForBotMessage('Онлайн каттоодон тышкары');
-    director.press('➕ Жаңы түздөн-түз кабыл алуу');
+    director.press('➕ Жаңы түз кабыл алуу');
     await director.waitForBotMessage('кандай негизде');
     director.press('Балдардын иштери боюнча комиссия');
     await director.waitForBotMessage('Окутуу тили?');
@@ -228,7 +228,7 @@ describe('school admissions through the Telegram simulator', () => {
     director.send('Асанов Бакыт');
     await director.waitForBotMessage('документтин номерин жазыңыз');
     director.send('№ 45/2026');
-    await director.waitForBotMessage('Түздөн-түз кабыл алууну жазасызбы?');
+    await director.waitForBotMessage('Түз кабыл алууну жазасызбы?');
     director.press('✅ Жазуу');
     await director.waitForBotMessage('Жазылды: Асанов Бакыт');
     await director.waitForBotMessage('Онлайн каттоодон тышкары');
@@ -238,7 +238,7 @@ describe('school admissions through the Telegram simulator', () => {
     ).toBe(1);
 
     // Kyrgyz is full (one enrolled, one admitted from the waiting list)
-    director.press('➕ Жаңы түздөн-түз кабыл алуу');
+    director.press('➕ Жаңы түз кабыл алуу');
     await director.waitForBotMessage('кандай негизде');
     director.press('Каттоо курагынан улуу');
     await director.waitForBotMessage('Окутуу тили?');
@@ -247,7 +247,7 @@ describe('school admissions through the Telegram simulator', () => {
     director.send('Токтогулова Айгерим');
     await director.waitForBotMessage('документтин номерин жазыңыз');
     director.send('12-345');
-    await director.waitForBotMessage('Түздөн-түз кабыл алууну жазасызбы?');
+    await director.waitForBotMessage('Түз кабыл алууну жазасызбы?');
     const save = director.press('✅ Жазуу');
     const full = await director.waitForCallbackAnswer(save.callbackQueryId as string);
     expect(full.text).toContain('бош орун калган жок');
