@@ -4,8 +4,11 @@
 // refuses another application with a typed reason (the next waitlisted child gets the seat), records a
 // direct admission, keeps the staff register; forged buttons are refused; the parent asks /access.
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import type { InlineKeyboardButton, Message } from 'grammy/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeAccess } from '../../bot/features/parent/access.ts';
+import { type AdmissionsAction, decode, encode } from '../../bot/features/staff/admissions/callback.ts';
 import { catalogueKeys } from '../../bot/i18n.ts';
 import { REQUIRED_DOCUMENTS } from '../../core/services/school/rules.ts';
 import { type BotMessage, SimUser } from '../../sim/telegram/client.ts';
@@ -20,6 +23,66 @@ const PARENT3 = 412_345_678;
 const buttonsOf = (m: BotMessage): InlineKeyboardButton[] =>
   (m as Message.CommonMessage).reply_markup?.inline_keyboard.flat() ?? [];
 const documentButtons = (m: BotMessage) => buttonsOf(m).filter((b) => /^(⬜|✅) /.test(b.text));
+
+describe('admissions button payloads (sa|…, pa|…)', () => {
+  const big = '9223372036854775807';
+  const samples: AdmissionsAction[] = [
+    { a: 'menu' },
+    { a: 'list', ref: { status: 'waitlisted', language: 'ky', stage: 3, priority: 'kairylman', page: 9999 } },
+    { a: 'list', ref: { status: null, language: null, stage: null, priority: null, page: 0 } },
+    { a: 'card', app: big },
+    { a: 'data', app: big },
+    { a: 'doc', app: big, doc: 5, on: true },
+    { a: 'refuse', app: big },
+    { a: 'ground', app: big, ground: 'enrolled_elsewhere' },
+    { a: 'refuse_yes', app: big },
+    { a: 'prio', app: big, ok: false },
+    { a: 'd_ground', ground: 'no_documents' },
+    { a: 'd_lang', lang: 'tg' },
+    { a: 'd_pmpk', id: 2_147_483_647, on: true },
+    { a: 'd_withdraw_yes', id: 1 },
+    { a: 'r_end_yes', id: 7 },
+    { a: 'u_status', id: 3, status: 'closed' },
+  ];
+
+  it('round-trips every kind within 64 bytes', () => {
+    for (const x of samples) {
+      const data = encode(x);
+      expect(Buffer.byteLength(data)).toBeLessThanOrEqual(64);
+      expect(data.startsWith('sa|')).toBe(true);
+      expect(decode(data)).toEqual(x);
+    }
+  });
+
+  it('refuses forged, stale and malformed payloads, and never throws', () => {
+    for (const bad of [
+      'sa|d|1|6|1', // a seventh document
+      'sa|d|1|-1|1',
+      'sa|d|0|1|1',
+      'sa|c|abc',
+      'sa|c|1|2',
+      'sa|xg|1|9',
+      'sa|l|draft|*|*|*|0', // drafts are not the school's
+      'sa|l|*|fr|*|*|0',
+      'sa|dl|xx',
+      'sa|zz',
+      'w|card|1',
+      `sa|c|${'9'.repeat(70)}`,
+    ])
+      expect(decode(bad), bad).toBeNull();
+    expect(decodeAccess('pa|12')).toEqual({ app: '12' });
+    expect(decodeAccess('pa|12|3')).toBeNull();
+    expect(decodeAccess('pa|x')).toBeNull();
+    fc.assert(
+      fc.property(fc.string({ maxLength: 80 }), (s) => {
+        const a = decode(`sa|${s}`);
+        if (a) expect(decode(encode(a))).toEqual(a);
+        decodeAccess(`pa|${s}`);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
 
 describe('school admissions through the Telegram simulator', () => {
   let app: AdmissionsApp;
