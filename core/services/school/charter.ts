@@ -25,15 +25,12 @@ export function charterProblem(file: {
 export function charterService(deps: { db: Db; clock: Clock; identity: StaffRolesReader }) {
   const { db, clock, identity } = deps;
   return {
-    /** The schools whose charter this user may set (directors only). */
-    async schools(telegramId: number) {
-      const links = await identity.staffRoles(telegramId);
-      const directorOf = new Set(
-        links.filter((l) => l.role === 'director').map((l) => l.scope.kind === 'school' && l.scope.id),
-      );
-      return (await schoolsFor(identity, telegramId, 'school.quota.edit')).filter((s) =>
-        directorOf.has(s.id),
-      );
+    /**
+     * The schools whose charter this user may set: the director's (roles.ts has no action of its
+     * own for school documents; `school.quota.edit` is the director-only school action used here).
+     */
+    schools(telegramId: number) {
+      return schoolsFor(identity, telegramId, 'school.quota.edit');
     },
 
     /** Keeps the file as the school's charter (replacing an earlier one); audited. */
