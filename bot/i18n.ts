@@ -23,6 +23,7 @@ export const NAMESPACES = [
   'wizard',
   'schoolops',
   'school',
+  'oversight',
 ] as const;
 
 const instance = i18next.createInstance();

@@ -234,6 +234,12 @@ describe('appeals (K-OVER-4)', () => {
       }),
     ).toEqual([]);
     expect((await appeals.get(OTHER_PARENT, b.id)).overdue).toBe(true);
+    // the district sees the overdue school appeal in its list (to read, not to answer)
+    expect((await appeals.listFor(LEN_OFFICER)).map((x) => [x.number, x.overdue])).toEqual([
+      ['2026-A00002', true],
+    ]);
+    expect(await appeals.listFor(OKT_OFFICER)).toEqual([]);
+    expect((await appeals.getForStaff(LEN_OFFICER, b.id)).mayAnswer).toBe(false);
   });
 
   it('escalates to the district and then the ministry, each level with its own number and due date, then closes', async () => {
@@ -253,7 +259,10 @@ describe('appeals (K-OVER-4)', () => {
     expect((await appeals.get(PARENT, a.id)).status).toBe('escalated');
     const told = await outbox('oversight.appeal_escalated');
     expect(told.map((m) => Number(m.telegramId))).toEqual([LEN_OFFICER]);
-    expect((await appeals.listFor(LEN_OFFICER)).map((x) => x.number)).toEqual(['2026-A00001-2']);
+    expect((await appeals.listFor(LEN_OFFICER)).map((x) => x.number)).toEqual([
+      '2026-A00002',
+      '2026-A00001-2',
+    ]);
     expect(await appeals.listFor(OKT_OFFICER)).toEqual([]);
     await expect(appeals.answer(DIRECTOR_1, d.id, 'no')).rejects.toMatchObject({ code: 'forbidden' });
     const read = await appeals.getForStaff(LEN_OFFICER, d.id);

@@ -213,17 +213,24 @@ describe('coverage of every child (K-OVER-2)', () => {
   it('sends a weekly digest per district and ISO week at a sensible local hour, until the list is empty', async () => {
     const { db } = database;
     clock.set(bishkekTime('2026-04-22', '07:00')); // Wednesday
-    expect(await coverage.weeklyDigests()).toBe(3); // LEN: its officer and the region's; OKT: its officer
+    expect(await coverage.weeklyDigests()).toBe(2); // each district's own officer (not the region's)
     expect(await coverage.weeklyDigests()).toBe(0);
     const msg = await db.outboxMessage.findFirstOrThrow({
       where: { kind: 'oversight.coverage_digest', telegramId: BigInt(LEN_OFFICER) },
     });
     expect(msg.dueAt).toEqual(bishkekTime('2026-04-22', '10:00'));
-    expect(msg.params).toMatchObject({ count: 2, total: 6, districtId: 'KG-GB-LEN', week: '2026-W17' });
+    expect(msg.params).toMatchObject({
+      number: 2,
+      count: 2,
+      total: 6,
+      districtId: 'KG-GB-LEN',
+      week: '2026-W17',
+    });
+    expect(await db.outboxMessage.count({ where: { telegramId: BigInt(REGION_OFFICER) } })).toBe(0);
     expect(JSON.stringify(msg.params)).not.toMatch(/\d{14}/);
 
     clock.set(bishkekTime('2026-04-27', '08:00')); // next Monday
-    expect(await coverage.weeklyDigests()).toBe(3);
+    expect(await coverage.weeklyDigests()).toBe(2);
     expect(
       (await db.outboxMessage.findFirstOrThrow({ where: { dedupeKey: { endsWith: `W18:${LEN_OFFICER}` } } }))
         .dueAt,

@@ -527,16 +527,23 @@ export function appealService(deps: AppealDeps) {
 
     // --- staff -------------------------------------------------------------------------------------
 
-    /** The appeals this user answers (open first, then the answered, newest first). */
+    /**
+     * The appeals this user answers (open first, by due date), and the overdue ones of the level
+     * below in their scope, which they may read (and the parent may escalate to them).
+     */
     async listFor(telegramId: number, opts: { open?: boolean; limit?: number } = {}): Promise<AppealView[]> {
       const links = await identity.staffRoles(telegramId);
       const or: Prisma.AppealWhereInput[] = [];
+      // each level answers its own; the level above also sees the overdue ones below it (flagged)
+      const overdueBelow = { status: 'open', dueAt: { lt: clock.now() } } as const;
       for (const l of links) {
         if (l.role === 'director' && l.scope.kind === 'school')
           or.push({ level: 'school', schoolId: l.scope.id });
-        if (l.role === 'district' && l.scope.kind === 'territory')
-          or.push({ level: 'district', districtId: { in: await districtFilter(db, l.scope.id) } });
-        if (l.role === 'ministry') or.push({ level: 'ministry' });
+        if (l.role === 'district' && l.scope.kind === 'territory') {
+          const districtId = { in: await districtFilter(db, l.scope.id) };
+          or.push({ level: 'district', districtId }, { level: 'school', districtId, ...overdueBelow });
+        }
+        if (l.role === 'ministry') or.push({ level: 'ministry' }, { level: 'district', ...overdueBelow });
       }
       if (or.length === 0) return [];
       const rows = await db.appeal.findMany({

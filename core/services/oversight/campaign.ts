@@ -417,7 +417,7 @@ export function planChanges(stored: StoredCampaign | null, next: CampaignPlan, n
     // a campaign set up before files (seeded) has no recorded categories: recording them changes nothing in force
     push(
       'priorityCategories',
-      stored ? (cats(stored.priorityCategories) ?? '') : null,
+      cats(stored?.priorityCategories),
       cats(next.priorityCategories),
       started && stored?.priorityCategories !== null,
     );

@@ -470,8 +470,8 @@ export function coverageService(deps: CoverageDeps) {
     },
 
     /**
-     * The weekly digest (a job; run it hourly): to each district officer, once per district and ISO
-     * week, the number of children still not placed — while there are any, once registration has
+     * The weekly digest (a job; run it hourly): to each district's officers, once per district and
+     * ISO week, the number of children still not placed — while there are any, once registration has
      * opened. Sent on a working day at 10:00 Bishkek time (the week's Monday, or the next working
      * moment when the job first runs later in the week). Returns the messages written.
      */
@@ -491,27 +491,20 @@ export function coverageService(deps: CoverageDeps) {
         '10:00',
       );
 
+      // each district's own officers (a region's officers open /coverage for its districts themselves)
       const officers = await db.staffMember.findMany({
         where: { role: 'district', revokedAt: null, territoryId: { not: null } },
         select: { telegramId: true, territoryId: true },
       });
-      // each officer's districts: their own, or every district of their region
       const recipients = new Map<string, Set<bigint>>();
       for (const o of officers) {
         const t = await db.territory.findUnique({ where: { id: o.territoryId as string } });
-        if (!t) continue;
-        const districts = t.parentId
-          ? [t.id]
-          : (
-              await db.territory.findMany({
-                where: { OR: [{ parentId: t.id }, { id: t.id }], schools: { some: {} } },
-              })
-            ).map((x) => x.id);
-        for (const d of districts) {
-          const set = recipients.get(d) ?? new Set<bigint>();
-          set.add(o.telegramId);
-          recipients.set(d, set);
-        }
+        // a district-level territory: a rayon or city district, or a top-level city that has schools itself
+        if (!t || (t.parentId === null && (await db.school.count({ where: { districtId: t.id } })) === 0))
+          continue;
+        const set = recipients.get(t.id) ?? new Set<bigint>();
+        set.add(o.telegramId);
+        recipients.set(t.id, set);
       }
       let written = 0;
       for (const [districtId, ids] of recipients) {
@@ -531,6 +524,8 @@ export function coverageService(deps: CoverageDeps) {
         if (summary.counts.unplaced === 0) continue;
         for (const tid of ids) {
           const params = {
+            /** the worker shows `number`: here the count of children not placed */
+            number: summary.counts.unplaced,
             districtId,
             districtName: summary.district.name,
             count: summary.counts.unplaced,
