@@ -23,6 +23,7 @@ export const NAMESPACES = [
   'wizard',
   'schoolops',
   'school',
+  'reports',
   'oversight',
 ] as const;
 
