@@ -10,7 +10,7 @@
 import type { Clock } from '../../clock.ts';
 import type { Db } from '../../db/client.ts';
 import type { InstructionLanguage } from '../../domain/reference.ts';
-import { can, type Target } from '../../domain/roles.ts';
+import { can } from '../../domain/roles.ts';
 import { fillFreeSeats, lockQuota } from '../applications/seats.ts';
 import { recordAlert } from './alerts.ts';
 import {
@@ -218,8 +218,7 @@ export function quotaService(deps: {
   }
 
   async function overview(telegramId: number, schoolId: number): Promise<QuotaOverview> {
-    const { link } = await authorize(db, identity, telegramId, 'school.applications.read', schoolId);
-    const target = (await schoolTarget(db, schoolId)) as Target;
+    const { link, target } = await authorize(db, identity, telegramId, 'school.applications.read', schoolId);
     const campaign = await activeCampaign(db);
     const school = await db.school.findUniqueOrThrow({ where: { id: schoolId } });
     const deadline = quotaDeadline(campaign.stages);
