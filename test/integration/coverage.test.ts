@@ -8,7 +8,9 @@ import { catchmentLookup } from '../../core/services/catchment-lookup.ts';
 import { identityService } from '../../core/services/identity.ts';
 import { coverageService } from '../../core/services/oversight/coverage.ts';
 import { OversightError } from '../../core/services/oversight/errors.ts';
-import { listCensus } from '../../sim/registry/census.ts';
+import { listCensus, populationCensus } from '../../sim/registry/census.ts';
+import { generatePopulation } from '../../sim/registry/population.ts';
+import { sampleWorld } from '../../sim/registry/sample-world.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { CAMPAIGN, seedSmallWorld } from '../support/small-world.ts';
 
@@ -248,5 +250,30 @@ describe('coverage of every child (K-OVER-2)', () => {
     expect(await db.outboxMessage.count({ where: { dedupeKey: { contains: 'KG-GB-LEN:2026-W19' } } })).toBe(
       0,
     );
+  });
+
+  it('the simulator’s census lists the synthetic children of the eligible years registered in a district', async () => {
+    const world = sampleWorld();
+    const population = generatePopulation(world, { families: 120, seed: 7 });
+    const census = populationCensus(population);
+    const { birthFrom: from, birthTo: to } = world.campaign;
+    const districts = [...new Set(world.schools.map((s) => s.districtId))];
+    let total = 0;
+    for (const districtId of districts) {
+      const list = await census.childrenInDistrict({
+        districtId,
+        birthFrom: from,
+        birthTo: to,
+        requestedBy: 'test',
+      });
+      total += list.length;
+      for (const c of list) {
+        expect(c.districtId).toBe(districtId);
+        expect(c.birthDate >= from && c.birthDate <= to).toBe(true);
+        expect(population.persons.get(c.pin)?.address.street).toBe(c.address.street);
+      }
+      expect([...list].map((c) => c.pin)).toEqual([...list].map((c) => c.pin).sort());
+    }
+    expect(total).toBe([...population.children.values()].filter((c) => c.inWindow).length);
   });
 });
