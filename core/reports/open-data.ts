@@ -210,16 +210,23 @@ export const openDataFileName = (level: OpenDataLevel, campaignId: string) =>
  */
 export function openDataService(deps: { db: Db; clock: Clock; ttlMs?: number }) {
   const ttl = deps.ttlMs ?? 5 * 60_000;
-  const cache = new Map<OpenDataLevel, { at: number; file: Promise<{ name: string; data: Buffer }> }>();
+  type File = { name: string; data: Buffer; campaignId: string; academicYear: string };
+  const cache = new Map<OpenDataLevel, { at: number; file: Promise<File> }>();
   return {
-    async csv(level: OpenDataLevel): Promise<{ name: string; data: Buffer }> {
+    /** The CSV of a level as a file (`name`, `data`) with its campaign; ReportError `no_campaign` without one. */
+    async csv(level: OpenDataLevel): Promise<File> {
       const now = deps.clock.now();
       const hit = cache.get(level);
       if (hit && now.getTime() - hit.at < ttl) return hit.file;
       const file = (async () => {
         const campaign = await reportCampaign(deps.db);
         const data = await toBuffer(await openDataCsv(deps.db, { level, now, campaignId: campaign.id }));
-        return { name: openDataFileName(level, campaign.id), data };
+        return {
+          name: openDataFileName(level, campaign.id),
+          data,
+          campaignId: campaign.id,
+          academicYear: campaign.academicYear,
+        };
       })();
       cache.set(level, { at: now.getTime(), file });
       file.catch(() => cache.delete(level));

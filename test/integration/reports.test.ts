@@ -8,10 +8,14 @@
 //   - exports and open data hold no personal data: every CSV/XLSX cell and the PDF's text are scanned
 //     for 14-digit PIN-shaped values and for the children's and parents' names used here; the XLSX
 //     reads back, the PDF starts with %PDF, the PNG has its signature and a sane size.
+import { readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportLabels } from '../../bot/features/oversight/reports-labels.ts';
 import { translator } from '../../bot/i18n.ts';
+import { openDataCommand, statsCommand } from '../../cli/opendata.ts';
 import { AdjustableClock, bishkekTime } from '../../core/clock.ts';
 import { createLogger } from '../../core/logger.ts';
 import type { Registry } from '../../core/registry/tunduk.ts';
@@ -693,6 +697,22 @@ describe('reports on PostgreSQL', () => {
     expect(Number(sRow[col(schoolsCsv, 'direct_admissions')])).toBe(s.direct.total);
     expect(Number(sRow[col(schoolsCsv, 'priority_military')])).toBe(s.byPriority.military.total);
     expect(Number(sRow[col(schoolsCsv, 'stage_free_seats')])).toBe(s.byBasis.free_seats.total);
+
+    // the command line writes the same file; the counters' check passes
+    const out = join(tmpdir(), `kattoo-opendata-${process.pid}.csv`);
+    const lines: string[] = [];
+    const io = {
+      out: (l: string) => lines.push(l),
+      err: (l: string) => lines.push(l),
+      stdout: process.stdout,
+      clock,
+    };
+    expect(await openDataCommand(t.db, ['--level', 'district', '--out', out], io)).toBe(0);
+    expect(parseCsv(readFileSync(out, 'utf8'))).toEqual(districtsCsv);
+    rmSync(out);
+    expect(await openDataCommand(t.db, ['--level', 'person'], io)).toBe(2);
+    expect(await statsCommand(t.db, ['reconcile'], io)).toBe(0);
+    expect(lines.at(-1)).toBe('counters match the rows');
 
     // the public service keeps its file a few minutes
     const svc = openDataService({ db: t.db, clock });

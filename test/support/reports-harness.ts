@@ -1,8 +1,33 @@
 // Helpers of the report tests: reading back what the files hold (CSV, XLSX cells, a pdfkit PDF's
-// text) and scanning it for personal data.
+// text) and scanning it for personal data; synthetic applications in bulk; and the bot with the
+// reports and open data against the Telegram simulator (until bot/app.ts wires them).
 import { inflateSync } from 'node:zlib';
+import { autoRetry } from '@grammyjs/auto-retry';
 import type ExcelJS from 'exceljs';
+import { Bot, session } from 'grammy';
 import { expect } from 'vitest';
+import type { BotContext, SessionData } from '../../bot/context.ts';
+import { reportsFeature } from '../../bot/features/oversight/reports.ts';
+import { openDataFeature } from '../../bot/features/public/opendata.ts';
+import { staffLinkFeature, staffMiddleware } from '../../bot/features/staff/link.ts';
+import { unhandledFeature } from '../../bot/features/unhandled.ts';
+import { guessLanguage, translator, type UiLanguage } from '../../bot/i18n.ts';
+import { memoryStorage } from '../../bot/session.ts';
+import { throttle } from '../../bot/telegram/throttle.ts';
+import { UpdateDispatcher } from '../../bot/updates/dispatcher.ts';
+import { startPolling } from '../../bot/updates/poller.ts';
+import { AdjustableClock, bishkekTime } from '../../core/clock.ts';
+import type { Db } from '../../core/db/client.ts';
+import { createLogger } from '../../core/logger.ts';
+import { openDataService } from '../../core/reports/open-data.ts';
+import { reportsService } from '../../core/reports/service.ts';
+import { takeDailySnapshot } from '../../core/reports/snapshot.ts';
+import { chatUserRepository } from '../../core/repositories/chat-user-repository.ts';
+import { inboxRepository } from '../../core/repositories/inbox-repository.ts';
+import { identityService } from '../../core/services/identity.ts';
+import { type StartedSimulator, startTelegramSimulator } from '../../sim/telegram/http.ts';
+import { createTestDatabase } from './db.ts';
+import { CAMPAIGN, seedSmallWorld } from './small-world.ts';
 
 /** RFC 4180 CSV (quoted fields, doubled quotes, CRLF), without the byte-order mark. */
 export function parseCsv(text: string): string[][] {
@@ -160,4 +185,181 @@ export function scanForPersonalData(texts: readonly string[], names: readonly st
       }
     }
   }
+}
+
+// --- the bot with the reports and open data, against the Telegram simulator ---------------------
+
+/** Children's names written into the synthetic applications' `child` snapshots (never in a report). */
+export const SYNTHETIC_NAMES = [
+  ['Абдыкадырова', 'Айзирек'],
+  ['Сыдыков', 'Бекназар'],
+  ['Турдубаева', 'Жибек'],
+  ['Кадырбеков', 'Элдияр'],
+] as const;
+
+/**
+ * `n` synthetic applications in one statement (the trigger keeps application_stats), spread over the
+ * quotas of the campaign with statuses in fixed shares; child PINs are 14 digits from `firstPin` on.
+ * Returns how many of each status were written.
+ */
+export async function insertSyntheticApplications(
+  db: Db,
+  opts: { campaignId: string; n: number; offset?: number },
+): Promise<Record<string, number>> {
+  const off = opts.offset ?? 0;
+  const names = SYNTHETIC_NAMES.map(([s, n]) => `${s}|${n}`);
+  await db.$executeRaw`
+    WITH q AS (
+      SELECT array_agg(school_id ORDER BY school_id, language) AS schools,
+             array_agg(language::text ORDER BY school_id, language) AS langs
+      FROM quota WHERE campaign_id = ${opts.campaignId}
+    ), g AS (
+      SELECT i, abs(hashint4(i * 7 + 1)) % 100 AS r, abs(hashint4(i * 13 + 5)) AS h FROM generate_series(${off + 1}::int, ${off + opts.n}::int) i
+    )
+    INSERT INTO application (number, campaign_id, telegram_id, applicant_pin, child_pin, certificate_series,
+      certificate_number, status, verification, child, basis, stage_ordinal, school_id, language,
+      priority, priority_status, submitted_at, received_seq)
+    SELECT 'SYN-' || g.i, ${opts.campaignId}, 800000000 + g.i,
+           '1010119' || lpad(g.i::text, 7, '0'),
+           CASE WHEN g.h % 2 = 0 THEN '1' ELSE '2' END || '15062019' || lpad(g.i::text, 5, '0'),
+           'KG', lpad(g.i::text, 6, '0'),
+           (CASE WHEN g.r < 50 THEN 'admitted' WHEN g.r < 70 THEN 'waitlisted' WHEN g.r < 80 THEN 'enrolled'
+                 WHEN g.r < 86 THEN 'submitted' WHEN g.r < 92 THEN 'withdrawn' WHEN g.r < 95 THEN 'rejected'
+                 WHEN g.r < 98 THEN 'released' ELSE 'draft' END)::"ApplicationStatus",
+           'verified'::"VerificationStatus",
+           jsonb_build_object('surname', split_part((${names}::text[])[1 + g.h % ${names.length}], '|', 1),
+                              'name', split_part((${names}::text[])[1 + g.h % ${names.length}], '|', 2),
+                              'sex', CASE WHEN g.h % 2 = 0 THEN 'F' ELSE 'M' END, 'birthDate', '2019-06-15'),
+           (CASE WHEN g.h % 10 < 7 THEN 'catchment' WHEN g.h % 10 < 9 THEN 'actual_residence' ELSE 'free_seats' END)::"StageKind",
+           CASE WHEN g.h % 10 < 7 THEN 1 WHEN g.h % 10 < 9 THEN 2 ELSE 3 END,
+           q.schools[1 + g.h % cardinality(q.schools)],
+           q.langs[1 + g.h % cardinality(q.schools)]::"Language",
+           (CASE WHEN g.h % 50 = 0 THEN 'military' WHEN g.h % 50 = 1 THEN 'staff' WHEN g.h % 50 = 2 THEN 'kairylman' ELSE 'none' END)::"PriorityCategory",
+           (CASE WHEN g.h % 50 < 3 THEN 'verified' ELSE 'none' END)::"PriorityStatus",
+           timestamptz '2026-04-01 10:00+06' + (g.i % 1000) * interval '1 minute', g.i
+    FROM g CROSS JOIN q`;
+  const rows = await db.$queryRaw<{ status: string; n: number }[]>`
+    SELECT status::text AS status, COUNT(*)::int AS n FROM application
+    WHERE number LIKE 'SYN-%' GROUP BY 1`;
+  return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+}
+
+export type ReportsApp = Awaited<ReturnType<typeof startReportsApp>>;
+
+/**
+ * The bot with staff links, the reports (/reports) and open data (/opendata), against the Telegram
+ * simulator over real HTTP, on a fresh test database: the small world (Lenin district, 3 schools) plus
+ * Oktyabr district with one school, and synthetic applications. Until bot/app.ts wires the features,
+ * this builds the bot the way bot/create-bot.ts does (language, session, staff links, features,
+ * unhandled, error boundary) and feeds it through the inbox dispatcher and long polling.
+ */
+export async function startReportsApp(opts: { applications?: number } = {}) {
+  const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
+  const database = await createTestDatabase();
+  const { db } = database;
+  const { codes } = await seedSmallWorld(db, { seats: { '10001:ky': 30, '10001:ru': 20, '10002:ky': 25 } });
+  await db.territory.create({
+    data: {
+      id: 'KG-GB-OKT',
+      kind: 'city_district',
+      parentId: 'KG-GB',
+      nameKy: 'Октябрь району',
+      nameRu: 'Октябрьский район',
+      nameEn: 'Oktyabr District',
+    },
+  });
+  const okt = await db.school.create({
+    data: {
+      code: '20001',
+      nameKy: '№ 20 орто мектеби',
+      nameRu: 'Средняя школа № 20',
+      nameEn: 'Secondary School No. 20',
+      districtId: 'KG-GB-OKT',
+      settlement: 'Бишкек',
+      addressKy: 'Бишкек, Октябрь көч., 1',
+      addressRu: 'Бишкек, ул. Октябрьская, 1',
+      addressEn: 'Bishkek, Oktyabr St 1',
+      languages: ['ky', 'ru'],
+    },
+  });
+  await db.quota.create({
+    data: { schoolId: okt.id, campaignId: CAMPAIGN, language: 'ru', seats: 40, approved: true },
+  });
+  const clock = new AdjustableClock(bishkekTime('2026-05-20', '11:00'));
+  const counts = await insertSyntheticApplications(db, { campaignId: CAMPAIGN, n: opts.applications ?? 120 });
+  // yesterday's and today's snapshots, so the chart has a line through time
+  await takeDailySnapshot(db, bishkekTime('2026-05-19', '20:00'));
+  await takeDailySnapshot(db, clock.now());
+
+  const chatUsers = chatUserRepository(db);
+  const inbox = inboxRepository(db);
+  const identity = identityService({ db, clock, publicUrl: 'http://127.0.0.1:1' });
+  const reports = reportsService({ db, clock });
+  const openData = openDataService({ db, clock });
+
+  const started: StartedSimulator = await startTelegramSimulator({
+    token: '7000000046:KATTOO-REPORTS-TEST-TOKEN',
+  });
+  const { sim } = started;
+  const bot = new Bot<BotContext>(sim.token, { client: { apiRoot: started.apiRoot } });
+  bot.api.config.use(throttle());
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 5 }));
+  bot.use(async (ctx, next) => {
+    ctx.log = log.child({ updateId: ctx.update.update_id });
+    const remembered = ctx.from ? await chatUsers.language(ctx.from.id) : null;
+    ctx.lang = remembered ?? guessLanguage(ctx.from?.language_code);
+    ctx.langChosen = remembered !== null;
+    ctx.t = translator(ctx.lang);
+    await next();
+  });
+  bot.use(
+    session({
+      initial: (): SessionData => ({}),
+      storage: memoryStorage<SessionData>(),
+      getSessionKey: (ctx) => (ctx.chat ? String(ctx.chat.id) : undefined),
+    }),
+  );
+  bot.use(staffMiddleware({ identity }));
+  bot.use(staffLinkFeature({ identity }));
+  bot.use(reportsFeature({ reports }));
+  bot.use(openDataFeature({ openData }));
+  bot.use(unhandledFeature());
+  const errors: unknown[] = [];
+  bot.catch(async (err) => {
+    errors.push(err.error);
+    log.error({ err: err.error instanceof Error ? err.error.stack : String(err.error) }, 'update failed');
+    const t = err.ctx.t ?? translator('ky');
+    if (err.ctx.callbackQuery)
+      await err.ctx.answerCallbackQuery({ text: t('errors.internal') }).catch(() => {});
+    else if (err.ctx.chat?.type === 'private') await err.ctx.reply(t('errors.internal')).catch(() => {});
+  });
+  await bot.init();
+  const dispatcher = new UpdateDispatcher((u) => bot.handleUpdate(u), inbox, log);
+  const poller = startPolling(bot.api, dispatcher, log);
+
+  return {
+    database,
+    db,
+    sim,
+    clock,
+    codes: [...codes, '20001'],
+    counts,
+    identity,
+    reports,
+    errors,
+    setLanguage: (telegramId: number, lang: UiLanguage) => chatUsers.setLanguage(telegramId, lang),
+    /** the bytes of a file the bot sent */
+    file(fileId: string): Buffer {
+      const f = sim.file(fileId);
+      if (!f) throw new Error(`no file ${fileId} in the simulator`);
+      return f.data;
+    },
+    idle: () => dispatcher.idle(),
+    async close() {
+      await poller.stop();
+      await dispatcher.idle();
+      await started.stop();
+      await database.drop();
+    },
+  };
 }
