@@ -627,7 +627,12 @@ export function appealService(deps: AppealDeps) {
      */
     async sendReminders(): Promise<number> {
       const now = clock.now();
-      const open = await db.appeal.findMany({ where: { status: 'open' }, orderBy: { id: 'asc' } });
+      // reminders start a few working days before the due date: nothing further ahead can be due yet
+      const horizon = new Date(now.getTime() + 21 * 86_400_000);
+      const open = await db.appeal.findMany({
+        where: { status: 'open', dueAt: { lte: horizon } },
+        orderBy: { id: 'asc' },
+      });
       let written = 0;
       for (const r of open) {
         const remindAt = bishkekInstant(

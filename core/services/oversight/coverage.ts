@@ -124,10 +124,17 @@ export type CoverageDeps = {
   catchment: Pick<CatchmentLookup, 'schoolsForAddress' | 'nearestWithFreeSeats' | 'school'>;
   identity: Pick<IdentityService, 'staffRoles'>;
   log?: Logger;
+  /**
+   * How long a district's census answer is reused (paging a list asks again for each page); the
+   * registry's list of a district's children changes slowly. Default 10 minutes; 0 turns it off.
+   */
+  censusTtlMs?: number;
 };
 
 export function coverageService(deps: CoverageDeps) {
   const { db, clock, census, catchment, identity } = deps;
+  const ttl = deps.censusTtlMs ?? 10 * 60_000;
+  const censusCache = new Map<string, { until: number; children: CensusChild[] }>();
 
   async function activeCampaign() {
     const c = await db.campaign.findFirst({
@@ -168,8 +175,17 @@ export function coverageService(deps: CoverageDeps) {
     const birthFrom = ymd(campaign.birthFrom);
     const birthTo = ymd(campaign.birthTo);
     let children: CensusChild[];
+    const key = `${districtId}|${birthFrom}|${birthTo}`;
+    const cached = censusCache.get(key);
     try {
-      children = await census.childrenInDistrict({ districtId, birthFrom, birthTo, requestedBy });
+      if (cached && cached.until > Date.now()) children = cached.children;
+      else {
+        children = await census.childrenInDistrict({ districtId, birthFrom, birthTo, requestedBy });
+        if (ttl > 0) {
+          censusCache.set(key, { until: Date.now() + ttl, children });
+          if (censusCache.size > 500) censusCache.delete(censusCache.keys().next().value as string);
+        }
+      }
     } catch (e) {
       deps.log?.warn({ err: e instanceof Error ? e.message : String(e), districtId }, 'census unavailable');
       throw new OversightError('registry_unavailable');
