@@ -17,10 +17,14 @@ import {
   smtpEmailSender,
 } from '../core/notifications/channels.ts';
 import { createRelyingParty, OidcError, oidcConfigFromEnv, type RelyingParty } from '../core/oidc/index.ts';
+import { startDeadlineScheduler } from '../core/services/school/deadlines.ts';
+import { secretKeyFromEnv } from '../core/services/school/totp.ts';
 import { createServices, type Services } from '../core/services.ts';
 import type { SessionData } from './context.ts';
 import { createBot, type KattooBot, registerCommands } from './create-bot.ts';
 import { identityNotifier } from './features/parent/identity.ts';
+import { admissionsListButton } from './features/staff/admissions/index.ts';
+import { startAlertDigestWorker } from './features/staff/alerts/worker.ts';
 import { registerAuthRoutes } from './http/auth-routes.ts';
 import { registerDemoOutbox } from './http/demo-outbox.ts';
 import { createMetrics } from './http/metrics.ts';
@@ -130,6 +134,7 @@ async function start(
     registry: registry.registry,
     log,
     publicUrl: () => publicUrl ?? '',
+    secretKey: secretKeyFromEnv(process.env, config.demo),
   });
   const metrics = createMetrics();
   let dispatcher: UpdateDispatcher | undefined;
@@ -251,6 +256,20 @@ async function start(
     documentsDeadline: async () => (await services.campaigns.active())?.documentsDeadline ?? null,
   });
   cleanups.push(() => notifications.stop());
+  // school staff: one digest of admission alerts per school and window; deadlines, reminders, release
+  const digests = startAlertDigestWorker({
+    api: bot.api,
+    alerts: services.alerts,
+    log,
+    schoolName: (id) => services.schools.namesById(id),
+    listButton: (_schoolId, t) => admissionsListButton(t),
+  });
+  cleanups.push(() => digests.stop());
+  const deadlineJob = startDeadlineScheduler(
+    { deadlines: services.deadlines, clock, log },
+    { intervalMs: 60_000 },
+  );
+  cleanups.push(() => deadlineJob.stop());
   const recovery = setInterval(() => {
     // drafts left unverified by a registry outage are verified again (K-REG-5)
     void services.applications

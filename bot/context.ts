@@ -1,6 +1,8 @@
 import type { Context, SessionFlavor } from 'grammy';
 import type { Logger } from '../core/logger.ts';
 import type { StaffLink } from '../core/services/identity.ts';
+import type { AdmissionsSession } from './features/staff/admissions/session.ts';
+import type { SchoolOpsSession } from './features/staff/quotas/shared.ts';
 import type { Translate, UiLanguage } from './i18n.ts';
 
 /** What the bot keeps per chat between updates. Nothing here that losing would lose an application. */
@@ -39,6 +41,10 @@ export type SessionData = {
     /** the school whose language is being chosen */
     code?: string;
   };
+  /** school staff: an admissions step waiting for typed text (bot/features/staff/admissions) */
+  sa?: AdmissionsSession;
+  /** school staff: quota drafts and TOTP steps (bot/features/staff/quotas) */
+  schoolops?: SchoolOpsSession;
 };
 
 export type BotContext = Context &

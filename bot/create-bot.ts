@@ -6,10 +6,16 @@ import type { UserFromGetMe } from 'grammy/types';
 import type { Logger } from '../core/logger.ts';
 import type { Services } from '../core/services.ts';
 import type { BotContext, SessionData } from './context.ts';
+import { accessFeature } from './features/parent/access.ts';
 import { parentIdentityFeature } from './features/parent/identity.ts';
 import { parentFeature } from './features/parent/index.ts';
 import { publicFeature } from './features/public/index.ts';
+import { admissionsFeature } from './features/staff/admissions/index.ts';
+import { alertsFeature } from './features/staff/alerts/index.ts';
+import { charterFeature } from './features/staff/charter.ts';
+import { classesFeature } from './features/staff/classes/index.ts';
 import { staffLinkFeature, staffMiddleware } from './features/staff/link.ts';
+import { quotasFeature } from './features/staff/quotas/index.ts';
 import { unhandledFeature } from './features/unhandled.ts';
 import { guessLanguage, translator, UI_LANGUAGES } from './i18n.ts';
 import { type ThrottleOptions, throttle } from './telegram/throttle.ts';
@@ -54,8 +60,9 @@ export function createBot(deps: BotDeps) {
   // Staff roles are read on every update, so a revocation takes effect on the next one (K-ID-2).
   bot.use(staffMiddleware({ identity: services.identity }));
 
-  bot.on('my_chat_member', async (ctx) => {
-    if (ctx.chat.type !== 'private') return;
+  bot.on('my_chat_member', async (ctx, next) => {
+    // groups: the staff-group feature learns that the bot was removed
+    if (ctx.chat.type !== 'private') return next();
     const status = ctx.myChatMember.new_chat_member.status;
     await services.chatUsers.setReachable(ctx.from.id, status !== 'kicked');
   });
@@ -63,6 +70,13 @@ export function createBot(deps: BotDeps) {
   // Deep links and buttons of the signed-in features come before the public ones, which answer
   // every other /start payload and button.
   bot.use(staffLinkFeature({ identity: services.identity }));
+  // School staff (issue 5): the staff group first (group updates), the charter after the quotas.
+  bot.use(alertsFeature({ alerts: services.alerts }));
+  bot.use(admissionsFeature({ admissions: services.admissions }));
+  bot.use(accessFeature({ admissions: services.admissions }));
+  bot.use(quotasFeature({ quotas: services.quotas, totp: services.totp }));
+  bot.use(classesFeature({ classes: services.classes }));
+  bot.use(charterFeature({ charter: services.charter }));
   bot.use(parentIdentityFeature({ identity: services.identity, myData: services.myData }));
   bot.use(
     parentFeature({
@@ -125,6 +139,7 @@ export async function registerCommands(bot: KattooBot): Promise<void> {
     ['schools', 'commands.schools'],
     ['calendar', 'commands.calendar'],
     ['mydata', 'parent:commands.mydata'],
+    ['access', 'school:commands.access'],
     ['language', 'commands.language'],
     ['help', 'commands.help'],
   ];

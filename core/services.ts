@@ -15,12 +15,21 @@ import { catchmentLookup } from './services/catchment-lookup.ts';
 import { identityService } from './services/identity.ts';
 import { myDataService } from './services/my-data.ts';
 import { publicInfoService } from './services/public-info.ts';
+import { schoolAdmissionsService } from './services/school/admissions.ts';
+import { alertService } from './services/school/alerts.ts';
+import { charterService } from './services/school/charter.ts';
+import { classService } from './services/school/classes.ts';
+import { deadlineService } from './services/school/deadlines.ts';
+import { quotaService } from './services/school/quotas.ts';
+import { totpService } from './services/school/totp.ts';
 
 export type ServiceOptions = {
   registry: Registry;
   log: Logger;
   /** Kattoo's external base URL (sign-in links); a function when it is known only after listening */
   publicUrl: string | (() => string);
+  /** the key that seals TOTP secrets at rest (core/services/school/totp.ts secretKeyFromEnv) */
+  secretKey: Buffer;
 };
 
 export function createServices(db: Db, clock: Clock, opts: ServiceOptions) {
@@ -33,6 +42,7 @@ export function createServices(db: Db, clock: Clock, opts: ServiceOptions) {
     outbox: outboxRepository(db),
   };
   const identity = identityService({ db, clock, publicUrl: opts.publicUrl });
+  const totp = totpService({ db, clock, identity, key: opts.secretKey });
   return {
     clock,
     registry: opts.registry,
@@ -41,6 +51,14 @@ export function createServices(db: Db, clock: Clock, opts: ServiceOptions) {
     applications: applicationService({ db, clock, registry: opts.registry, log: opts.log }),
     identity,
     myData: myDataService({ identity, registry: opts.registry, clock }),
+    // school staff (issue 5)
+    admissions: schoolAdmissionsService({ db, clock, log: opts.log }),
+    deadlines: deadlineService({ db, clock, log: opts.log }),
+    totp,
+    quotas: quotaService({ db, clock, identity, totp }),
+    classes: classService({ db, clock, identity }),
+    alerts: alertService({ db, clock, identity }),
+    charter: charterService({ db, clock, identity }),
     chatUsers: repositories.chatUsers,
     inbox: repositories.inbox,
     outbox: repositories.outbox,

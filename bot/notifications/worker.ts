@@ -45,7 +45,14 @@ export async function renderNotification(
     number: esc(String(p.number ?? '')),
     school: school ? esc(school[lang]) : '',
     language: typeof p.language === 'string' ? t(`lang_of_instruction.${p.language}`, { ns: 'bot' }) : '',
-    due: due ? formatDateTime(due, lang) : '',
+    // the child's own documents deadline when the message carries one (a seat freed late), else the campaign's
+    due:
+      typeof p.due === 'string'
+        ? formatDateTime(new Date(p.due), lang)
+        : due
+          ? formatDateTime(due, lang)
+          : '',
+    note: esc(String(p.note ?? '')),
     reason: t(`reason.${typeof p.code === 'string' ? p.code : 'other'}`, {
       ns: 'notify',
       defaultValue: t('reason.other', { ns: 'notify' }),

@@ -31,6 +31,7 @@ describe('public features through the Telegram simulator', () => {
       'schools',
       'calendar',
       'mydata',
+      'access',
       'language',
       'help',
     ]);

@@ -19,6 +19,9 @@ import type { Logger } from '../../logger.ts';
 import { RegistryError, RegistryMalformedResponseError } from '../../registry/errors.ts';
 import type { Registry } from '../../registry/tunduk.ts';
 import type { BirthRecord, RegisteredAddress } from '../../registry/types.ts';
+import { recordAlert } from '../school/alerts.ts';
+import { offerDeadline } from '../school/local-time.ts';
+import { alertSeatMoves, completeOffers } from '../school/seat-events.ts';
 import { ApplicationError } from './errors.ts';
 import { type Actor, enqueueMessage, recordTransition, SYSTEM, type Tx } from './ledger.ts';
 import { normalizeKgPhone } from './phone.ts';
@@ -603,6 +606,19 @@ export function applicationService(deps: { db: Db; clock: Clock; registry: Regis
           },
           clock.now(),
         );
+        // the school's staff hear of it in their next digest (K-SCHOOL-1)
+        await recordAlert(
+          tx,
+          school.id,
+          'new_application',
+          {
+            number: a.number,
+            applicationId: a.id,
+            language: key.language,
+            outcome: held ? 'admitted' : 'waitlisted',
+          },
+          { dueAt: now },
+        );
         return {
           application: await view(tx, a.id),
           outcome: to as 'admitted' | 'waitlisted',
@@ -636,16 +652,21 @@ export function applicationService(deps: { db: Db; clock: Clock; registry: Regis
           where: { id: a.id },
           data: { status: to, swapSchoolId: null, swapLanguage: null, swapSeq: null },
         });
-        await recordTransition(tx, a.id, a.status, to, actor, reason);
+        const now = clock.now();
+        await recordTransition(tx, a.id, a.status, to, actor, reason, {}, now);
         if (a.status === 'admitted' && a.schoolId && a.language) {
-          await freeSeat(
+          const promoted = await freeSeat(
             tx,
             { schoolId: a.schoolId, campaignId: a.campaignId, language: a.language },
-            {
-              actor: SYSTEM,
-              now: clock.now(),
-              documentsDueAt: campaign.documentsDeadline,
-            },
+            // after the campaign's deadline the next child still gets days to bring documents
+            { actor: SYSTEM, now, documentsDueAt: offerDeadline(now, campaign.documentsDeadline) },
+          );
+          await completeOffers(tx, promoted, now);
+          await alertSeatMoves(
+            tx,
+            { id: a.id, schoolId: a.schoolId, number: a.number, language: a.language },
+            promoted,
+            now,
           );
         }
         return view(tx, a.id);
@@ -718,11 +739,13 @@ export function applicationService(deps: { db: Db; clock: Clock; registry: Regis
           clock.now(),
         );
         // A free seat there is taken now by whoever is first in line — this request, if nobody waits before it.
-        await fillFreeSeats(tx, [target], {
+        const now = clock.now();
+        const promoted = await fillFreeSeats(tx, [target], {
           actor: SYSTEM,
-          now: clock.now(),
-          documentsDueAt: campaign.documentsDeadline,
+          now,
+          documentsDueAt: offerDeadline(now, campaign.documentsDeadline),
         });
+        await completeOffers(tx, promoted, now);
         const after = await view(tx, a.id);
         return { ...after, swapped: after.school?.id === school.id };
       });
@@ -743,6 +766,8 @@ export function applicationService(deps: { db: Db; clock: Clock; registry: Regis
           a.status,
           { kind: 'parent', id: String(telegramId) },
           'swap_cancelled',
+          {},
+          clock.now(),
         );
         return view(tx, a.id);
       });
