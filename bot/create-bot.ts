@@ -91,6 +91,7 @@ export function createBot(deps: BotDeps) {
   bot.use(
     publicFeature({
       publicInfo: services.publicInfo,
+      quotaHistory: (id) => services.quotas.publicHistory(id),
       setLanguage: (id, lang) => services.chatUsers.setLanguage(id, lang),
     }),
   );

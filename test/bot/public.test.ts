@@ -90,6 +90,30 @@ describe('public features through the Telegram simulator', () => {
     await u.waitForBotMessage(/не найдена|табылган жок|No school/);
   });
 
+  it('shows an approved quota change publicly on the school card, with its reason (K-SEAT-1)', async () => {
+    const school = await app.db.school.findUniqueOrThrow({ where: { code: bishkekSchool.code } });
+    await app.db.quotaChange.create({
+      data: {
+        schoolId: school.id,
+        campaignId: '2026-27',
+        language: 'ky',
+        fromSeats: 50,
+        toSeats: 75,
+        classSize: 25,
+        reason: 'жаңы корпус ачылды',
+        status: 'approved',
+        requestedBy: 1,
+        decidedBy: 2,
+        decidedAt: new Date(),
+      },
+    });
+    const u = app.user(3);
+    u.start(`school_${bishkekSchool.code}`);
+    const card = await u.waitForBotMessage(/Квотанын өзгөрүүлөрү|Изменения квот|Quota changes/);
+    expect(card.text).toMatch(/50 → 75/);
+    expect(card.text).toContain('жаңы корпус ачылды');
+  });
+
   it('shows the calendar with the stage open now (demo clock)', async () => {
     const u = app.user(1);
     u.send('/calendar');

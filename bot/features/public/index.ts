@@ -1,11 +1,13 @@
 // Public features, no sign-in needed: /start, /language, /help, /schools, /calendar (issue 2).
 import { Composer } from 'grammy';
 import type { PublicInfoService } from '../../../core/services/public-info.ts';
+import type { PublicQuotaRecord } from '../../../core/services/school/quotas.ts';
 import { type Action, decode, type ListRef } from '../../callback-data.ts';
 import type { BotContext } from '../../context.ts';
 import { esc } from '../../format/html.ts';
 import { translator, type UiLanguage } from '../../i18n.ts';
 import { show } from '../show.ts';
+import { quotaHistoryLines } from '../staff/quotas/views.ts';
 import {
   calendarScreen,
   districtsScreen,
@@ -20,6 +22,8 @@ import {
 
 export type PublicDeps = {
   publicInfo: PublicInfoService;
+  /** approved quota changes, shown publicly on the card (K-SEAT-1) */
+  quotaHistory(schoolId: number): Promise<PublicQuotaRecord[]>;
   setLanguage(telegramId: number, lang: UiLanguage): Promise<void>;
 };
 
@@ -43,7 +47,10 @@ export function publicFeature(deps: PublicDeps) {
       return;
     }
     const district = await publicInfo.territory(school.districtId);
-    await show(ctx, schoolCardScreen(ctx.t, ctx.lang, school, district, back), { fresh });
+    const screen = schoolCardScreen(ctx.t, ctx.lang, school, district, back);
+    const history = quotaHistoryLines(ctx.t, ctx.lang, await deps.quotaHistory(school.id));
+    if (history.length > 0) screen.text = [screen.text, '', ...history].join('\n');
+    await show(ctx, screen, { fresh });
   }
 
   async function showList(ctx: BotContext, ref: ListRef, fresh = false) {
