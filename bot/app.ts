@@ -17,6 +17,7 @@ import {
   smtpEmailSender,
 } from '../core/notifications/channels.ts';
 import { createRelyingParty, OidcError, oidcConfigFromEnv, type RelyingParty } from '../core/oidc/index.ts';
+import { startOversightJobs } from '../core/services/oversight/jobs.ts';
 import { startDeadlineScheduler } from '../core/services/school/deadlines.ts';
 import { secretKeyFromEnv } from '../core/services/school/totp.ts';
 import { createServices, type Services } from '../core/services.ts';
@@ -135,6 +136,7 @@ async function start(
     log,
     publicUrl: () => publicUrl ?? '',
     secretKey: secretKeyFromEnv(process.env, config.demo),
+    census: registry.census,
   });
   const metrics = createMetrics();
   let dispatcher: UpdateDispatcher | undefined;
@@ -253,7 +255,7 @@ async function start(
     languageOf: (id) => services.chatUsers.language(id),
     setReachable: (id, reachable) => services.chatUsers.setReachable(id, reachable),
     schoolName: (id) => services.schools.namesById(id),
-    documentsDeadline: async () => (await services.campaigns.active())?.documentsDeadline ?? null,
+    documentsDeadline: async () => (await services.campaignsRepo.active())?.documentsDeadline ?? null,
   });
   cleanups.push(() => notifications.stop());
   // school staff: one digest of admission alerts per school and window; deadlines, reminders, release
@@ -270,6 +272,9 @@ async function start(
     { intervalMs: 60_000 },
   );
   cleanups.push(() => deadlineJob.stop());
+  // district and ministry: appeal reminders and overdue notices, weekly coverage digests
+  const oversightJobs = startOversightJobs({ appeals: services.appeals, coverage: services.coverage, log });
+  cleanups.push(async () => oversightJobs.stop());
   const recovery = setInterval(() => {
     // drafts left unverified by a registry outage are verified again (K-REG-5)
     void services.applications

@@ -1,6 +1,7 @@
 import type { Context, SessionFlavor } from 'grammy';
 import type { Logger } from '../core/logger.ts';
 import type { StaffLink } from '../core/services/identity.ts';
+import type { OversightSession } from './features/oversight/common.ts';
 import type { AdmissionsSession } from './features/staff/admissions/session.ts';
 import type { SchoolOpsSession } from './features/staff/quotas/shared.ts';
 import type { Translate, UiLanguage } from './i18n.ts';
@@ -45,6 +46,8 @@ export type SessionData = {
   sa?: AdmissionsSession;
   /** school staff: quota drafts and TOTP steps (bot/features/staff/quotas) */
   schoolops?: SchoolOpsSession;
+  /** district, ministry and appeals: a step waiting for typed text (bot/features/oversight) */
+  ov?: OversightSession;
 };
 
 export type BotContext = Context &

@@ -6,7 +6,12 @@ import type { UserFromGetMe } from 'grammy/types';
 import type { Logger } from '../core/logger.ts';
 import type { Services } from '../core/services.ts';
 import type { BotContext, SessionData } from './context.ts';
+import { staffAppealsFeature } from './features/oversight/appeals.ts';
+import { campaignFeature } from './features/oversight/campaign.ts';
+import { OVERSIGHT_COMMANDS } from './features/oversight/common.ts';
+import { coverageFeature } from './features/oversight/coverage.ts';
 import { accessFeature } from './features/parent/access.ts';
+import { parentAppealsFeature } from './features/parent/appeals.ts';
 import { parentIdentityFeature } from './features/parent/identity.ts';
 import { parentFeature } from './features/parent/index.ts';
 import { publicFeature } from './features/public/index.ts';
@@ -77,6 +82,11 @@ export function createBot(deps: BotDeps) {
   bot.use(quotasFeature({ quotas: services.quotas, totp: services.totp }));
   bot.use(classesFeature({ classes: services.classes }));
   bot.use(charterFeature({ charter: services.charter }));
+  // District and ministry (issue 6); the parent's appeals
+  bot.use(campaignFeature({ campaigns: services.campaigns, clock: services.clock }));
+  bot.use(coverageFeature({ coverage: services.coverage }));
+  bot.use(staffAppealsFeature({ appeals: services.appeals }));
+  bot.use(parentAppealsFeature({ appeals: services.appeals }));
   bot.use(parentIdentityFeature({ identity: services.identity, myData: services.myData }));
   bot.use(
     parentFeature({
@@ -141,6 +151,7 @@ export async function registerCommands(bot: KattooBot): Promise<void> {
     ['calendar', 'commands.calendar'],
     ['mydata', 'parent:commands.mydata'],
     ['access', 'school:commands.access'],
+    ...OVERSIGHT_COMMANDS.filter(([c]) => c === 'appeal').map(([c, k]): [string, string] => [c, k]),
     ['language', 'commands.language'],
     ['help', 'commands.help'],
   ];

@@ -12,6 +12,7 @@ const USAGE = `usage: kattoo <command>
   seed                                      load the demo reference data (when the database is empty)
   import <territories|schools|catchments|quotas> <file.csv>
                                             import reference data; a bad file is refused whole
+  campaign validate|apply|show <file.json>  check and set up a campaign (docs/campaign-2026-27.json)
   staff invite --role <director|admissions|district|ministry> --scope <school code | district id>
                                             print a one-time deep link that links a Telegram user to that role
   staff revoke --id N                       revoke a staff link at once
@@ -84,6 +85,8 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       });
     }
+    case 'campaign':
+      return withDatabase(async (db) => (await import('./campaign.ts')).campaignCommand(db, args));
     case 'staff':
       return withDatabase(async (db) => (await import('./staff.ts')).staffCommand(db, args));
     case 'demo-population': {

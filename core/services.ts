@@ -4,6 +4,7 @@ import type { Clock } from './clock.ts';
 import type { Db } from './db/client.ts';
 import type { Logger } from './logger.ts';
 import { outboxRepository } from './notifications/outbox.ts';
+import type { RegistryCensus } from './registry/census.ts';
 import type { Registry } from './registry/tunduk.ts';
 import { campaignRepository } from './repositories/campaign-repository.ts';
 import { chatUserRepository } from './repositories/chat-user-repository.ts';
@@ -14,6 +15,9 @@ import { applicationService } from './services/applications/service.ts';
 import { catchmentLookup } from './services/catchment-lookup.ts';
 import { identityService } from './services/identity.ts';
 import { myDataService } from './services/my-data.ts';
+import { appealService } from './services/oversight/appeals.ts';
+import { campaignService } from './services/oversight/campaign.ts';
+import { coverageService } from './services/oversight/coverage.ts';
 import { publicInfoService } from './services/public-info.ts';
 import { schoolAdmissionsService } from './services/school/admissions.ts';
 import { alertService } from './services/school/alerts.ts';
@@ -30,6 +34,8 @@ export type ServiceOptions = {
   publicUrl: string | (() => string);
   /** the key that seals TOTP secrets at rest (core/services/school/totp.ts secretKeyFromEnv) */
   secretKey: Buffer;
+  /** the registry's children by district, for coverage (K-OVER-2) */
+  census: RegistryCensus;
 };
 
 export function createServices(db: Db, clock: Clock, opts: ServiceOptions) {
@@ -43,11 +49,12 @@ export function createServices(db: Db, clock: Clock, opts: ServiceOptions) {
   };
   const identity = identityService({ db, clock, publicUrl: opts.publicUrl });
   const totp = totpService({ db, clock, identity, key: opts.secretKey });
+  const catchment = catchmentLookup({ db });
   return {
     clock,
     registry: opts.registry,
     publicInfo: publicInfoService({ ...repositories, clock }),
-    catchment: catchmentLookup({ db }),
+    catchment,
     applications: applicationService({ db, clock, registry: opts.registry, log: opts.log }),
     identity,
     myData: myDataService({ identity, registry: opts.registry, clock }),
@@ -59,11 +66,15 @@ export function createServices(db: Db, clock: Clock, opts: ServiceOptions) {
     classes: classService({ db, clock, identity }),
     alerts: alertService({ db, clock, identity }),
     charter: charterService({ db, clock, identity }),
+    // district and ministry (issue 6)
+    campaigns: campaignService({ db, clock, identity }),
+    coverage: coverageService({ db, clock, census: opts.census, catchment, identity, log: opts.log }),
+    appeals: appealService({ db, clock, identity }),
     chatUsers: repositories.chatUsers,
     inbox: repositories.inbox,
     outbox: repositories.outbox,
     schools: repositories.schools,
-    campaigns: repositories.campaigns,
+    campaignsRepo: repositories.campaigns,
   };
 }
 export type Services = ReturnType<typeof createServices>;

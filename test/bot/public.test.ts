@@ -32,6 +32,7 @@ describe('public features through the Telegram simulator', () => {
       'calendar',
       'mydata',
       'access',
+      'appeal',
       'language',
       'help',
     ]);

@@ -3,6 +3,7 @@
 // their due date, and the history (date, from → to, why). Buttons: withdraw (asked first; the
 // cancellation limit explained when reached), change of school (a conditional swap that keeps the
 // current seat until the new one is held; cancel a pending change), continue a draft.
+
 import { Composer, InlineKeyboard } from 'grammy';
 import type { ApplicationStatus } from '../../../core/domain/application-state.ts';
 import { ApplicationError } from '../../../core/services/applications/errors.ts';
@@ -11,6 +12,8 @@ import { encode } from '../../callback-data.ts';
 import type { BotContext } from '../../context.ts';
 import { esc } from '../../format/html.ts';
 import { show } from '../show.ts';
+import { accessButton } from './access.ts';
+import { appealButton } from './appeals.ts';
 import { decodeWizard, encodeWizard as e, isWizardData } from './wizard/callback.ts';
 import type { ParentDeps } from './wizard/deps.ts';
 import {
@@ -137,6 +140,13 @@ export async function cardScreen(ctx: BotContext, deps: Deps, a: ApplicationView
         e({ a: 'withdraw', app: a.id }),
       )
       .row();
+  // a decision the parent disagrees with: an appeal (K-OVER-4), and who looked at the data (K-CORE-5)
+  const appeal = appealButton(t, a);
+  if (appeal) keyboard.text(appeal.text, appeal.callback_data).row();
+  if (a.status !== 'draft') {
+    const access = accessButton(t, a.id);
+    keyboard.text(access.text, access.data).row();
+  }
   keyboard
     .text(t(`${W}card.refresh`), e({ a: 'card', app: a.id }))
     .text(t('nav.menu'), encode({ a: 'menu' }));
