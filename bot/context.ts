@@ -46,6 +46,8 @@ export type SessionData = {
   sa?: AdmissionsSession;
   /** school staff: quota drafts and TOTP steps (bot/features/staff/quotas) */
   schoolops?: SchoolOpsSession;
+  /** the staff roles this chat's command list was made for (bot/features/staff/commands.ts) */
+  staffCommands?: string;
   /** district, ministry and appeals: a step waiting for typed text (bot/features/oversight) */
   ov?: OversightSession;
 };

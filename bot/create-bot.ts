@@ -19,6 +19,7 @@ import { admissionsFeature } from './features/staff/admissions/index.ts';
 import { alertsFeature } from './features/staff/alerts/index.ts';
 import { charterFeature } from './features/staff/charter.ts';
 import { classesFeature } from './features/staff/classes/index.ts';
+import { staffCommandsMiddleware } from './features/staff/commands.ts';
 import { staffLinkFeature, staffMiddleware } from './features/staff/link.ts';
 import { quotasFeature } from './features/staff/quotas/index.ts';
 import { unhandledFeature } from './features/unhandled.ts';
@@ -35,6 +36,20 @@ export type BotDeps = {
   throttle?: ThrottleOptions | false;
   onHandled?: (result: 'ok' | 'error', ms: number) => void;
 };
+
+/** Commands everyone sees (K-TG-5); staff see theirs too (features/staff/commands.ts). */
+export const PUBLIC_COMMANDS: [string, string][] = [
+  ['start', 'commands.start'],
+  ['apply', 'wizard:commands.apply'],
+  ['status', 'wizard:commands.status'],
+  ['schools', 'commands.schools'],
+  ['calendar', 'commands.calendar'],
+  ['mydata', 'parent:commands.mydata'],
+  ['access', 'school:commands.access'],
+  ...OVERSIGHT_COMMANDS.filter(([c]) => c === 'appeal').map(([c, k]): [string, string] => [c, k]),
+  ['language', 'commands.language'],
+  ['help', 'commands.help'],
+];
 
 export function createBot(deps: BotDeps) {
   const { services, log } = deps;
@@ -64,6 +79,7 @@ export function createBot(deps: BotDeps) {
 
   // Staff roles are read on every update, so a revocation takes effect on the next one (K-ID-2).
   bot.use(staffMiddleware({ identity: services.identity }));
+  bot.use(staffCommandsMiddleware(PUBLIC_COMMANDS));
 
   bot.on('my_chat_member', async (ctx, next) => {
     // groups: the staff-group feature learns that the bot was removed
@@ -143,18 +159,7 @@ async function childrenOf(services: Services, telegramId: number) {
 
 /** Commands per language (K-TG-5): Kyrgyz is the default list; ru and en for those app languages. */
 export async function registerCommands(bot: KattooBot): Promise<void> {
-  const commands: [string, string][] = [
-    ['start', 'commands.start'],
-    ['apply', 'wizard:commands.apply'],
-    ['status', 'wizard:commands.status'],
-    ['schools', 'commands.schools'],
-    ['calendar', 'commands.calendar'],
-    ['mydata', 'parent:commands.mydata'],
-    ['access', 'school:commands.access'],
-    ...OVERSIGHT_COMMANDS.filter(([c]) => c === 'appeal').map(([c, k]): [string, string] => [c, k]),
-    ['language', 'commands.language'],
-    ['help', 'commands.help'],
-  ];
+  const commands = PUBLIC_COMMANDS;
   const list = (lang: (typeof UI_LANGUAGES)[number]) =>
     commands.map(([command, key]) => ({ command, description: translator(lang)(key) }));
   await bot.api.setMyCommands(list('ky'));
