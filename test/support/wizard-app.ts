@@ -135,6 +135,7 @@ export async function startWizardApp(opts: WizardAppOptions): Promise<WizardApp>
   bot.use(
     publicFeature({
       publicInfo: publicInfo,
+      quotaHistory: async () => [],
       setLanguage: (id, lang) => chatUsers.setLanguage(id, lang),
     }),
   );
