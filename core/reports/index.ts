@@ -23,7 +23,14 @@ export {
   openDataFileName,
   openDataService,
 } from './open-data.ts';
-export { buildReport, reportCampaign, schoolRows, seriesDays } from './queries.ts';
+export {
+  buildReport,
+  clearSeriesCache,
+  reportCampaign,
+  schoolRows,
+  seriesDays,
+  warmSeriesCache,
+} from './queries.ts';
 export { type ReportCaller, ReportError, type ReportErrorCode, resolveScope } from './scope.ts';
 export { type ReportMenu, type ReportsService, reportsService, type ScopeOption } from './service.ts';
 export { reconcileStats, startSnapshotScheduler, takeDailySnapshot } from './snapshot.ts';

@@ -24,10 +24,10 @@ import {
   type SchoolRow,
   type SeatCounts,
 } from './model.ts';
-import { ReportError, type ResolvedScope, schoolFilter, unitOf } from './scope.ts';
+import { NATION_ID, ReportError, type ResolvedScope, schoolFilter, unitOf } from './scope.ts';
 
-/** At most this many days on a "through time" series (sampled evenly over a longer campaign). */
-export const SERIES_POINTS = 31;
+/** At most this many days on a "through time" series (the recent ones, and earlier ones sampled). */
+export const SERIES_POINTS = 24;
 
 const DAY_MS = 86_400_000;
 const BISHKEK_MS = 6 * 3_600_000;
@@ -81,20 +81,20 @@ export function seriesDays(startsAt: Date | null, now: Date, points = SERIES_POI
   return [...days].sort((a, b) => a - b).map((d) => new Date(d).toISOString().slice(0, 10));
 }
 
+/** A row of one grouping set: status and one other key; the keys of the other sets are null. */
 type StatRow = {
-  unit: string;
-  language: string;
+  unit: string | null;
+  language: string | null;
   status: string;
-  basis: string;
-  priority: string;
-  sex: string;
+  basis: string | null;
+  priority: string | null;
+  sex: string | null;
   n: number;
 };
 type SeatRow = { unit: string; language: string; seats: number; taken: number; schools: number };
 type CountRow = { unit: string; language: string; n: number };
 type AppealRow = { unit: string; open: number; overdue: number };
 type UnitRow = { id: string; name_ky: string; name_ru: string; name_en: string; schools: number };
-type SeriesRow = { day: string; status: string; n: number };
 
 const seatOf = (r: { seats: number; taken: number; schools: number }): SeatCounts => ({
   seats: r.seats,
@@ -123,13 +123,15 @@ export async function buildReport(
   const c = campaign.id;
   const days = seriesDays(campaign.startsAt, now);
 
+  // Each breakdown by status in one pass (grouping sets: a few hundred groups, hashed in memory,
+  // where grouping by all six keys at once would sort every row of the aggregate).
   const statsQ = db.$queryRaw<StatRow[]>`
     SELECT ${key} AS unit, s.language, s.status, s.basis, s.priority, s.sex, SUM(s.n)::int AS n
     FROM application_stats s
     JOIN school sc ON sc.id = s.school_id
     JOIN territory d ON d.id = sc.district_id
     WHERE s.campaign_id = ${c} AND s.n <> 0 AND ${where}
-    GROUP BY 1, 2, 3, 4, 5, 6`;
+    GROUP BY GROUPING SETS ((1, 3), (2, 3), (4, 3), (5, 3), (6, 3))`;
   const seatsQ = db.$queryRaw<SeatRow[]>`
     SELECT ${key} AS unit, q.language::text AS language, SUM(q.seats)::int AS seats,
            SUM(q.taken)::int AS taken, COUNT(DISTINCT q.school_id)::int AS schools
@@ -161,15 +163,7 @@ export async function buildReport(
     WHERE q.campaign_id = ${c} AND q.seats > 0 AND ${where}
     GROUP BY GROUPING SETS ((${key}), ())`;
   const unitsQ = unitsQuery(db, resolved);
-  const seriesQ =
-    days.length === 0
-      ? Promise.resolve([] as SeriesRow[])
-      : db.$queryRaw<SeriesRow[]>`
-        SELECT to_char(sd.day, 'YYYY-MM-DD') AS day, sd.status, SUM(sd.n)::int AS n
-        FROM stats_daily sd
-        WHERE sd.day = ANY (${days}::date[]) AND sd.campaign_id = ${c}
-          AND sd.school_id IN (SELECT sc.id FROM school sc WHERE ${where})
-        GROUP BY 1, 2`;
+  const seriesQ = dailySeries(db, resolved, c, days, bishkekDate(now));
 
   const [stats, seats, quotaSchools, direct, appeals, units, series] = await Promise.all([
     statsQ,
@@ -214,19 +208,20 @@ export async function buildReport(
   };
   report.schools = level === 'school' ? 1 : units.reduce((a, u) => a + u.schools, 0);
 
+  // Each row belongs to one grouping set: the one key (besides status) that is not null.
   for (const r of stats) {
-    if (r.status === 'draft') {
-      report.drafts += r.n;
-      continue;
-    }
-    addStatus(report.applications, r.status, r.n);
-    addStatus(report.byBasis[oneOf(REPORT_BASES, r.basis, '-')], r.status, r.n);
-    const lang = report.byLanguage[r.language as ReportLanguage];
-    if (lang) addStatus(lang, r.status, r.n);
-    addStatus(report.byPriority[oneOf(REPORT_PRIORITIES, r.priority, 'none')], r.status, r.n);
-    addStatus(report.bySex[oneOf(REPORT_SEXES, r.sex, '-')], r.status, r.n);
-    const u = byUnit.get(r.unit);
-    if (u) addStatus(u.applications, r.status, r.n);
+    if (r.unit !== null) {
+      if (r.status === 'draft') report.drafts += r.n;
+      else addStatus(report.applications, r.status, r.n);
+      const u = byUnit.get(r.unit);
+      if (u) addStatus(u.applications, r.status, r.n);
+    } else if (r.language !== null) {
+      const lang = report.byLanguage[r.language as ReportLanguage];
+      if (lang) addStatus(lang, r.status, r.n);
+    } else if (r.basis !== null) addStatus(report.byBasis[oneOf(REPORT_BASES, r.basis, '-')], r.status, r.n);
+    else if (r.priority !== null)
+      addStatus(report.byPriority[oneOf(REPORT_PRIORITIES, r.priority, 'none')], r.status, r.n);
+    else if (r.sex !== null) addStatus(report.bySex[oneOf(REPORT_SEXES, r.sex, '-')], r.status, r.n);
   }
   for (const r of seats) {
     const s = seatOf(r);
@@ -264,15 +259,7 @@ export async function buildReport(
     }
   }
 
-  const byDay = new Map<string, Map<string, number>>();
-  for (const r of series) {
-    let m = byDay.get(r.day);
-    if (!m) {
-      m = new Map();
-      byDay.set(r.day, m);
-    }
-    m.set(r.status, (m.get(r.status) ?? 0) + r.n);
-  }
+  const byDay = series;
   for (const day of days) {
     const m = byDay.get(day);
     if (!m) continue;
@@ -286,6 +273,137 @@ export async function buildReport(
     report.series.total.push(total);
   }
   return report;
+}
+
+// --- through time -----------------------------------------------------------------------------------
+
+/** Counts by status of one day. */
+type DayCounts = Map<string, number>;
+
+/**
+ * Past days' sums per scope, kept in memory: once a local day is over the snapshot job never writes
+ * it again, so its sums never change. Today's are always read. Bounded: the least recently used
+ * scopes are dropped beyond MAX_CACHED_SCOPES. One cache per database client (a process).
+ */
+const MAX_CACHED_SCOPES = 2_000;
+const seriesCaches = new WeakMap<Db, Map<string, Map<string, DayCounts>>>();
+
+/** Forgets the cached past days (tests; after snapshots of past days were rewritten by hand). */
+export function clearSeriesCache(db: Db): void {
+  seriesCaches.delete(db);
+}
+
+function cacheOf(db: Db): Map<string, Map<string, DayCounts>> {
+  let cache = seriesCaches.get(db);
+  if (!cache) {
+    cache = new Map();
+    seriesCaches.set(db, cache);
+  }
+  return cache;
+}
+
+const seriesKey = (campaignId: string, level: string, id: string) => `${campaignId}|${level}|${id}`;
+
+/**
+ * Reads the past days of the current series for the country, every region and every district in one
+ * pass and keeps them in memory, so that the first report of a large scope after a restart or after
+ * midnight does not pay for them (the snapshot scheduler calls it after each snapshot). Returns the
+ * number of days read (0 when all were known, or there is no campaign).
+ */
+export async function warmSeriesCache(db: Db, now: Date, campaignId?: string): Promise<number> {
+  let campaign: ReportCampaign;
+  try {
+    campaign = await reportCampaign(db, campaignId);
+  } catch (e) {
+    if (e instanceof ReportError) return 0;
+    throw e;
+  }
+  const today = bishkekDate(now);
+  const c = campaign.id;
+  const cache = cacheOf(db);
+  const nationKey = seriesKey(c, 'nation', NATION_ID);
+  const known = cache.get(nationKey);
+  const days = seriesDays(campaign.startsAt, now).filter((d) => d < today && !known?.has(d));
+  if (days.length === 0) return 0;
+  const rows = await db.$queryRaw<
+    { day: Date; district: string; region: string; status: string; n: number }[]
+  >`
+    SELECT sd.day, sc.district_id AS district, COALESCE(d.parent_id, d.id) AS region, sd.status, SUM(sd.n)::int AS n
+    FROM stats_daily sd
+    JOIN school sc ON sc.id = sd.school_id
+    JOIN territory d ON d.id = sc.district_id
+    WHERE sd.day = ANY (${days}::date[]) AND sd.campaign_id = ${c}
+    GROUP BY 1, 2, 3, 4`;
+  const scopes = new Map<string, Map<string, DayCounts>>();
+  const territories = await db.territory.findMany({ select: { id: true, parentId: true } });
+  const fresh = () => new Map<string, DayCounts>(days.map((d) => [d, new Map()]));
+  scopes.set(nationKey, fresh());
+  for (const t of territories)
+    scopes.set(seriesKey(c, t.parentId === null ? 'region' : 'district', t.id), fresh());
+  const add = (key: string, day: string, status: string, n: number) => {
+    const m = scopes.get(key)?.get(day);
+    if (m) m.set(status, (m.get(status) ?? 0) + n);
+  };
+  for (const r of rows) {
+    const day = r.day instanceof Date ? r.day.toISOString().slice(0, 10) : String(r.day).slice(0, 10);
+    add(nationKey, day, r.status, r.n);
+    add(seriesKey(c, 'region', r.region), day, r.status, r.n);
+    add(seriesKey(c, 'district', r.district), day, r.status, r.n);
+  }
+  for (const [key, byDay] of scopes) {
+    const m = cache.get(key) ?? new Map<string, DayCounts>();
+    for (const [day, counts] of byDay) m.set(day, counts);
+    cache.set(key, m);
+  }
+  while (cache.size > MAX_CACHED_SCOPES) cache.delete(cache.keys().next().value as string);
+  return days.length;
+}
+
+async function dailySeries(
+  db: Db,
+  resolved: ResolvedScope,
+  campaignId: string,
+  days: string[],
+  today: string,
+): Promise<Map<string, DayCounts>> {
+  const cache = cacheOf(db);
+  const scopeKey = seriesKey(campaignId, resolved.scope.level, resolved.scope.id);
+  const known = cache.get(scopeKey) ?? new Map<string, DayCounts>();
+  cache.delete(scopeKey);
+  cache.set(scopeKey, known); // most recently used last
+  while (cache.size > MAX_CACHED_SCOPES) cache.delete(cache.keys().next().value as string);
+
+  const missing = days.filter((d) => d >= today || !known.has(d));
+  const out = new Map<string, DayCounts>();
+  if (missing.length > 0) {
+    const t = resolved.target;
+    // the schools as an array, so that the primary key (day, campaign, school, status) narrows the scan
+    const schoolCond =
+      t.level === 'nation'
+        ? Prisma.sql`TRUE`
+        : Prisma.sql`sd.school_id = ANY (ARRAY(SELECT sc.id FROM school sc WHERE ${schoolFilter(resolved)}))`;
+    const rows = await db.$queryRaw<{ day: Date; status: string; n: number }[]>`
+      SELECT sd.day, sd.status, SUM(sd.n)::int AS n
+      FROM stats_daily sd
+      WHERE sd.day = ANY (${missing}::date[]) AND sd.campaign_id = ${campaignId} AND ${schoolCond}
+      GROUP BY 1, 2`;
+    const fresh = new Map<string, DayCounts>(missing.map((d) => [d, new Map()]));
+    for (const r of rows) {
+      const day = r.day instanceof Date ? r.day.toISOString().slice(0, 10) : String(r.day).slice(0, 10);
+      fresh.get(day)?.set(r.status, r.n);
+    }
+    for (const [day, counts] of fresh) {
+      if (day < today) known.set(day, counts);
+      out.set(day, counts);
+    }
+  }
+  for (const d of days) {
+    const k = known.get(d);
+    if (k && !out.has(d)) out.set(d, k);
+  }
+  // a day without any snapshot row is no point of the series
+  for (const [d, m] of out) if (m.size === 0) out.delete(d);
+  return out;
 }
 
 /** The units below a scope with their number of schools, in the order people expect. */
@@ -312,31 +430,6 @@ function unitsQuery(db: Db, r: ResolvedScope): Promise<UnitRow[]> {
   }
 }
 
-type SchoolStatRow = {
-  id: number;
-  code: string;
-  name_ky: string;
-  name_ru: string;
-  name_en: string;
-  ownership: 'public' | 'private';
-  participates: boolean;
-  special: boolean;
-  district_id: string;
-  d_ky: string;
-  d_ru: string;
-  d_en: string;
-  region_id: string;
-  r_ky: string;
-  r_ru: string;
-  r_en: string;
-  drafts: number;
-  direct: number;
-  appeals_open: number;
-  appeals_overdue: number;
-} & Record<string, number | string | boolean>;
-
-const col = (prefix: string, v: string) => `${prefix}_${v.replace('-', 'unknown')}`;
-
 /**
  * Every school of a scope with its figures, one row each (the per-school tables of the files and of
  * open data). One pass over application_stats pivoted in SQL; no application row is read.
@@ -349,34 +442,47 @@ export async function schoolRows(
 ): Promise<SchoolRow[]> {
   const c = campaign.id;
   const where = schoolFilter(resolved);
-  const pivot = (field: string, values: readonly string[], prefix: string) =>
-    values.map(
-      (v) =>
-        Prisma.sql`COALESCE(SUM(s.n) FILTER (WHERE s.${Prisma.raw(field)} = ${v} AND s.status <> 'draft'), 0)::int AS ${Prisma.raw(`"${col(prefix, v)}"`)}`,
-    );
-  const statusCols = REPORT_STATUSES.map(
-    (v) =>
-      Prisma.sql`COALESCE(SUM(s.n) FILTER (WHERE s.status = ${v}), 0)::int AS ${Prisma.raw(`"${col('st', v)}"`)}`,
-  );
-  const cols = [
-    ...statusCols,
-    ...pivot('language', REPORT_LANGUAGES, 'lang'),
-    ...pivot('basis', REPORT_BASES, 'basis'),
-    ...pivot('priority', REPORT_PRIORITIES, 'prio'),
-    ...pivot('sex', REPORT_SEXES, 'sex'),
-    Prisma.sql`COALESCE(SUM(s.n) FILTER (WHERE s.status = 'draft'), 0)::int AS draft_n`,
+  const sum = (cond: Prisma.Sql) => Prisma.sql`COALESCE(SUM(s.n) FILTER (WHERE ${cond}), 0)::int`;
+  const pivot = (field: string, values: readonly string[]) =>
+    values.map((v) => sum(Prisma.sql`s.${Prisma.raw(field)} = ${v} AND s.status <> 'draft'`));
+  // One int[] per school, in this order (few cells to convert: a national list is 2,400 rows).
+  const statCols = [
+    ...REPORT_STATUSES.map((v) => sum(Prisma.sql`s.status = ${v}`)),
+    ...pivot('language', REPORT_LANGUAGES),
+    ...pivot('basis', REPORT_BASES),
+    ...pivot('priority', REPORT_PRIORITIES),
+    ...pivot('sex', REPORT_SEXES),
+    sum(Prisma.sql`s.status = 'draft'`),
   ];
   const seatCols = REPORT_LANGUAGES.flatMap((l) => [
-    Prisma.sql`COALESCE(SUM(q.seats) FILTER (WHERE q.language = ${l}::"Language"), 0)::int AS ${Prisma.raw(`"${col('seats', l)}"`)}`,
-    Prisma.sql`COALESCE(SUM(q.taken) FILTER (WHERE q.language = ${l}::"Language"), 0)::int AS ${Prisma.raw(`"${col('taken', l)}"`)}`,
+    Prisma.sql`COALESCE(SUM(q.seats) FILTER (WHERE q.language = ${l}::"Language"), 0)::int`,
+    Prisma.sql`COALESCE(SUM(q.taken) FILTER (WHERE q.language = ${l}::"Language"), 0)::int`,
   ]);
-  const [rows, seatRows] = await Promise.all([
-    db.$queryRaw<SchoolStatRow[]>`
+  const zeros = (n: number) => Prisma.raw(`ARRAY[${Array.from({ length: n }, () => '0').join(',')}]::int[]`);
+  const [rows, territories] = await Promise.all([
+    db.$queryRaw<
+      {
+        code: string;
+        name_ky: string;
+        name_ru: string;
+        name_en: string;
+        ownership: 'public' | 'private';
+        participates: boolean;
+        special: boolean;
+        district_id: string;
+        f: number[];
+      }[]
+    >`
       WITH st AS (
-        SELECT s.school_id, ${Prisma.join(cols)}
+        SELECT s.school_id, ARRAY[${Prisma.join(statCols)}] AS f
         FROM application_stats s JOIN school sc ON sc.id = s.school_id
         WHERE s.campaign_id = ${c} AND s.n <> 0 AND ${where}
         GROUP BY s.school_id
+      ), qu AS (
+        SELECT q.school_id, ARRAY[${Prisma.join(seatCols)}] AS f
+        FROM quota q JOIN school sc ON sc.id = q.school_id
+        WHERE q.campaign_id = ${c} AND ${where}
+        GROUP BY q.school_id
       ), da AS (
         SELECT da.school_id, COUNT(*)::int AS n FROM direct_admission da JOIN school sc ON sc.id = da.school_id
         WHERE da.campaign_id = ${c} AND da.withdrawn_at IS NULL AND ${where} GROUP BY da.school_id
@@ -385,68 +491,77 @@ export async function schoolRows(
         FROM appeal a JOIN application x ON x.id = a.application_id JOIN school sc ON sc.id = a.school_id
         WHERE a.status = 'open' AND x.campaign_id = ${c} AND ${where} GROUP BY a.school_id
       )
-      SELECT sc.id, sc.code, sc.name_ky, sc.name_ru, sc.name_en, sc.ownership::text AS ownership,
+      SELECT sc.code, sc.name_ky, sc.name_ru, sc.name_en, sc.ownership::text AS ownership,
              sc.participates, sc.special, sc.district_id,
-             d.name_ky AS d_ky, d.name_ru AS d_ru, d.name_en AS d_en,
-             r.id AS region_id, r.name_ky AS r_ky, r.name_ru AS r_ru, r.name_en AS r_en,
-             st.*, COALESCE(st.draft_n, 0) AS drafts, COALESCE(da.n, 0) AS direct,
-             COALESCE(ap.open, 0) AS appeals_open, COALESCE(ap.overdue, 0) AS appeals_overdue
+             COALESCE(st.f, ${zeros(statCols.length)}) || COALESCE(qu.f, ${zeros(seatCols.length)})
+               || ARRAY[COALESCE(da.n, 0), COALESCE(ap.open, 0), COALESCE(ap.overdue, 0)] AS f
       FROM school sc
       JOIN territory d ON d.id = sc.district_id
-      JOIN territory r ON r.id = COALESCE(d.parent_id, d.id)
       LEFT JOIN st ON st.school_id = sc.id
+      LEFT JOIN qu ON qu.school_id = sc.id
       LEFT JOIN da ON da.school_id = sc.id
       LEFT JOIN ap ON ap.school_id = sc.id
       WHERE ${where}
-      ORDER BY r.sort_order, r.id, d.sort_order, d.id, sc.code`,
-    db.$queryRaw<({ school_id: number } & Record<string, number>)[]>`
-      SELECT q.school_id, ${Prisma.join(seatCols)}
-      FROM quota q JOIN school sc ON sc.id = q.school_id
-      WHERE q.campaign_id = ${c} AND ${where}
-      GROUP BY q.school_id`,
+      ORDER BY (SELECT r.sort_order FROM territory r WHERE r.id = COALESCE(d.parent_id, d.id)),
+               COALESCE(d.parent_id, d.id), d.sort_order, d.id, sc.code`,
+    db.territory.findMany({ select: { id: true, parentId: true, nameKy: true, nameRu: true, nameEn: true } }),
   ]);
-  const seatsBySchool = new Map(seatRows.map((r) => [r.school_id, r]));
-  const num = (v: unknown) => (typeof v === 'number' ? v : Number(v ?? 0));
+  const names = new Map(
+    territories.map((t) => [
+      t.id,
+      { parentId: t.parentId, name: { ky: t.nameKy, ru: t.nameRu, en: t.nameEn } },
+    ]),
+  );
   return rows.map((r): SchoolRow => {
+    const f = r.f;
+    let i = 0;
+    const take = <K extends string>(keys: readonly K[]): Record<K, number> => {
+      const out = {} as Record<K, number>;
+      for (const k of keys) out[k] = f[i++] ?? 0;
+      return out;
+    };
+    const st = take(REPORT_STATUSES);
     const applications = emptyStatusCounts();
-    for (const s of REPORT_STATUSES) addStatus(applications, s, num(r[col('st', s)]));
-    const q = seatsBySchool.get(r.id);
+    for (const s of REPORT_STATUSES) addStatus(applications, s, st[s]);
+    const byLanguage = take(REPORT_LANGUAGES);
+    const byBasis = take(REPORT_BASES);
+    const byPriority = take(REPORT_PRIORITIES);
+    const bySex = take(REPORT_SEXES);
+    const drafts = f[i++] ?? 0;
     const seatsByLanguage = keyed(REPORT_LANGUAGES, emptySeats);
     const seats = emptySeats();
     for (const l of REPORT_LANGUAGES) {
-      const s = seatOf({ seats: num(q?.[col('seats', l)]), taken: num(q?.[col('taken', l)]), schools: 0 });
-      s.schools = s.seats > 0 ? 1 : 0;
-      seatsByLanguage[l] = s;
-      addSeats(seats, s);
+      const q = seatOf({ seats: f[i++] ?? 0, taken: f[i++] ?? 0, schools: 0 });
+      q.schools = q.seats > 0 ? 1 : 0;
+      seatsByLanguage[l] = q;
+      addSeats(seats, q);
     }
     seats.schools = seats.seats > 0 ? 1 : 0;
-    const pick = <K extends string>(keys: readonly K[], prefix: string) => {
-      const out = {} as Record<K, number>;
-      for (const k of keys) out[k] = num(r[col(prefix, k)]);
-      return out;
-    };
-    const ln = (a: string, b: string, c2: string): LocalizedName => ({ ky: a, ru: b, en: c2 });
+    const [direct = 0, appealsOpen = 0, appealsOverdue = 0] = f.slice(i);
+    const district = names.get(r.district_id);
+    const regionId = district?.parentId ?? r.district_id;
+    const unknown: LocalizedName = { ky: '', ru: '', en: '' };
     return {
       code: r.code,
-      name: ln(r.name_ky, r.name_ru, r.name_en),
+      name: { ky: r.name_ky, ru: r.name_ru, en: r.name_en },
       districtId: r.district_id,
-      districtName: ln(r.d_ky, r.d_ru, r.d_en),
-      regionId: r.region_id,
-      regionName: ln(r.r_ky, r.r_ru, r.r_en),
+      districtName: district?.name ?? unknown,
+      regionId,
+      regionName: names.get(regionId)?.name ?? unknown,
       ownership: r.ownership,
       participates: r.participates,
       special: r.special,
       applications,
-      drafts: num(r.drafts),
-      byLanguage: pick(REPORT_LANGUAGES, 'lang'),
-      byBasis: pick(REPORT_BASES, 'basis'),
-      byPriority: pick(REPORT_PRIORITIES, 'prio'),
-      bySex: pick(REPORT_SEXES, 'sex'),
+      drafts,
+      byLanguage,
+      byBasis,
+      byPriority,
+      bySex,
       seats,
       seatsByLanguage,
-      direct: num(r.direct),
-      appealsOpen: num(r.appeals_open),
-      appealsOverdue: num(r.appeals_overdue),
+      direct,
+      appealsOpen,
+      appealsOverdue,
     };
   });
 }

@@ -11,7 +11,7 @@
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/client.ts';
 import type { Logger } from '../logger.ts';
-import { bishkekDate } from './queries.ts';
+import { bishkekDate, warmSeriesCache } from './queries.ts';
 
 export type SnapshotResult = { day: string; campaigns: string[]; rows: number };
 
@@ -139,7 +139,8 @@ export const SNAPSHOT_INTERVAL_MS = 3_600_000;
 
 /**
  * Takes the daily snapshot now and then every `intervalMs` (default hourly) with the clock's time,
- * one run at a time; errors are logged and the next tick tries again. Any number of processes may
+ * then reads the past days of the country's, regions' and districts' series into memory
+ * (`warmSeriesCache`); one run at a time; errors are logged and the next tick tries again. Any number of processes may
  * run it (the runs serialise in the database and each leaves the same rows).
  */
 export function startSnapshotScheduler(
@@ -151,6 +152,8 @@ export function startSnapshotScheduler(
   const tick = () =>
     takeDailySnapshot(deps.db, deps.clock.now())
       .then((r) => deps.log.debug({ ...r }, 'daily statistics snapshot taken'))
+      // the past days of the large scopes' series, read once here instead of by the first report
+      .then(() => warmSeriesCache(deps.db, deps.clock.now()))
       .catch((e) =>
         deps.log.error(
           { err: e instanceof Error ? e.message : String(e) },
