@@ -21,6 +21,8 @@ export type DispatcherOptions = { concurrency?: number; recoverAfterMs?: number 
 
 export class UpdateDispatcher {
   readonly #tails = new Map<string, Promise<void>>();
+  /** update ids queued or running in this process: recovery must not run them a second time */
+  readonly #inFlight = new Set<number>();
   readonly #waiting: (() => void)[] = [];
   #running = 0;
   readonly #concurrency: number;
@@ -54,7 +56,8 @@ export class UpdateDispatcher {
 
   /** Picks up updates a crashed process stored but never handled. */
   async recover(): Promise<number> {
-    const stale = await this.inbox.claimStale(new Date(Date.now() - this.#recoverAfterMs), 500);
+    const claimed = await this.inbox.claimStale(new Date(Date.now() - this.#recoverAfterMs), 500);
+    const stale = claimed.filter((item) => !this.#inFlight.has(Number(item.id)));
     for (const item of stale) this.#schedule(item.key, item.payload as Update);
     if (stale.length > 0)
       this.log.warn({ count: stale.length }, 'recovered unhandled updates from the inbox');
@@ -67,6 +70,7 @@ export class UpdateDispatcher {
   }
 
   #schedule(key: string, update: Update) {
+    this.#inFlight.add(update.update_id);
     const previous = this.#tails.get(key) ?? Promise.resolve();
     const run = previous.then(() => this.#run(update));
     this.#tails.set(key, run);
@@ -95,6 +99,7 @@ export class UpdateDispatcher {
       // Left unprocessed, recover() will run it again: handlers are idempotent by design.
       this.log.error({ updateId: update.update_id, err: String(e) }, 'could not mark update processed');
     }
+    this.#inFlight.delete(update.update_id);
     this.onDone(failure ? 'error' : 'ok', performance.now() - started);
   }
 }

@@ -79,6 +79,31 @@ describe('update dispatcher over the PostgreSQL inbox (K-CORE-3)', () => {
     expect(row?.processedAt).not.toBeNull();
   });
 
+  it('does not run again an update still queued in this process when recovery looks for stale ones', async () => {
+    const inbox = inboxRepository(t.db);
+    const seen: number[] = [];
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const d = new UpdateDispatcher(
+      async (u) => {
+        seen.push(u.update_id);
+        await gate; // a busy process: the update waits longer than the recovery threshold
+      },
+      inbox,
+      log,
+      undefined,
+      { recoverAfterMs: 0 },
+    );
+    await d.accept(text(400, 11, 'slow'));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await d.recover()).toBe(0);
+    release();
+    await d.idle();
+    expect(seen).toEqual([400]);
+  });
+
   it('recovers updates a crashed process stored but never handled', async () => {
     const inbox = inboxRepository(t.db);
     // "crash": stored, acknowledged to Telegram, never handled
