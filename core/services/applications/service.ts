@@ -178,10 +178,18 @@ export function applicationService(deps: { db: Db; clock: Clock; registry: Regis
     return a;
   }
 
+  /** Locks the application for the rest of the transaction, if it belongs to this Telegram user. */
   async function lockOwn(tx: Tx, id: bigint | string, telegramId: number) {
-    const a = await own(tx, id, telegramId);
-    await tx.$queryRaw`SELECT id FROM application WHERE id = ${a.id} FOR UPDATE`;
-    return (await tx.application.findUnique({ where: { id: a.id } })) ?? a;
+    let key: bigint;
+    try {
+      key = BigInt(id);
+    } catch {
+      throw new ApplicationError('not_found');
+    }
+    const locked = await tx.$queryRaw<{ id: bigint }[]>`
+      SELECT id FROM application WHERE id = ${key} AND telegram_id = ${BigInt(telegramId)} FOR UPDATE`;
+    if (locked.length === 0) throw new ApplicationError('not_found');
+    return tx.application.findUniqueOrThrow({ where: { id: key } });
   }
 
   type Verified = { record: BirthRecord; relation: string; address: RegisteredAddress | null };
