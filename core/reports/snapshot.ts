@@ -3,7 +3,7 @@
 //     application_stats into stats_daily (day = the local date in Bishkek). Idempotent per day: a
 //     rerun on the same day replaces that day's rows with the counts of the moment (so the day keeps
 //     the last figures it had), and never touches other days. Runs serialise on an advisory lock, so
-//     any number of processes may schedule it.
+//     any number of processes may schedule it. Counters back at zero are deleted on the way.
 //   - `reconcileStats(db)` recomputes the counts from the application rows, exactly as the trigger
 //     keys them, and compares them with application_stats; it also checks each quota's `taken`
 //     against the applications holding a seat plus the direct admissions (K-CORE-1). For tests and
@@ -38,6 +38,8 @@ export async function takeDailySnapshot(
         WHERE s.campaign_id = ANY (${campaigns}::text[]) AND s.n <> 0
         GROUP BY s.campaign_id, s.school_id, s.status
         HAVING SUM(s.n) <> 0`;
+      // counters that went back to zero (a child moved on) are dropped, so the aggregate stays small
+      await tx.$executeRaw`DELETE FROM application_stats WHERE n = 0`;
       return { day, campaigns, rows };
     },
     { maxWait: 10_000, timeout: 120_000 },

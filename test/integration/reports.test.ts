@@ -550,7 +550,10 @@ describe('reports on PostgreSQL', () => {
 
   it('takes the daily snapshot once per day, and the report shows it through time', async () => {
     const day1 = bishkekTime('2026-07-02', '23:30');
+    expect(await t.db.applicationStats.count({ where: { n: 0 } })).toBeGreaterThan(0); // children moved on
     const first = await takeDailySnapshot(t.db, day1);
+    expect(await t.db.applicationStats.count({ where: { n: 0 } })).toBe(0);
+    expect((await reconcileStats(t.db)).ok).toBe(true);
     expect(first.day).toBe('2026-07-02');
     const rows1 = await t.db.statsDaily.findMany({ orderBy: [{ schoolId: 'asc' }, { status: 'asc' }] });
     // the same day again: the same rows, nothing doubled
