@@ -50,7 +50,7 @@ function clip(s: string, px: number, size: number): string {
   return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
 }
 
-type Bar = { label: string; counts: StatusCounts };
+type Bar = { label: string; counts: StatusCounts; others?: boolean };
 
 function bars(report: Report, labels: ReportLabels, lang: ReportLang): Bar[] {
   if (report.units.length === 0) {
@@ -68,7 +68,7 @@ function bars(report: Report, labels: ReportLabels, lang: ReportLang): Bar[] {
   const others = { total: 0 } as StatusCounts;
   for (const s of REPORT_STATUSES) others[s] = rest.reduce((a, b) => a + b.counts[s], 0);
   others.total = rest.reduce((a, b) => a + b.counts.total, 0);
-  return [...top, { label: fill(labels.chart.others, { count: rest.length }), counts: others }];
+  return [...top, { label: fill(labels.chart.others, { count: rest.length }), counts: others, others: true }];
 }
 
 /** The chart as SVG (1000 px wide; the height follows the content). */
@@ -125,7 +125,9 @@ export function reportChartSvg(report: Report, labels: ReportLabels, lang: Repor
   const list = bars(report, labels, lang);
   const plotX = PAD + LABEL_W;
   const plotW = WIDTH - PAD - plotX - 70;
-  const max = Math.max(1, ...list.map((b) => b.counts.total));
+  // the scale of the named bars; an "others" bar longer than them is cut at the edge (its total shown)
+  const named = list.filter((b) => !b.others);
+  const max = Math.max(1, ...(named.length > 0 ? named : list).map((b) => b.counts.total));
   if (list.length === 0) {
     text(PAD, y + 14, labels.chart.noData, { size: 13, fill: '#777' });
     y += ROW_H;
@@ -134,7 +136,7 @@ export function reportChartSvg(report: Report, labels: ReportLabels, lang: Repor
     text(plotX - 8, y + 14, clip(b.label, LABEL_W - 10, 13), { size: 13, anchor: 'end' });
     let x = plotX;
     for (const s of REPORT_STATUSES) {
-      const w = (b.counts[s] / max) * plotW;
+      const w = Math.min((b.counts[s] / max) * plotW, plotX + plotW - x);
       if (w <= 0) continue;
       out.push(
         `<rect x="${x.toFixed(1)}" y="${y + 2}" width="${w.toFixed(1)}" height="${BAR_H}" fill="${STATUS_COLOURS[s]}"/>`,
@@ -226,11 +228,14 @@ export function reportChartSvg(report: Report, labels: ReportLabels, lang: Repor
         .join(' ');
       out.push(`<polyline points="${pts}" fill="none" stroke="${ln.colour}" stroke-width="2.5"/>`);
     }
-    const dm = (d: string) => `${d.slice(8, 10)}.${d.slice(5, 7)}`;
+    // date ticks evenly in time (the days themselves may be sampled unevenly)
     const ticks = Math.min(days.length, 8);
+    const spanDays = Math.round(tspan / 86_400_000);
     for (let k = 0; k < ticks; k++) {
-      const i = Math.round((k * (days.length - 1)) / Math.max(1, ticks - 1));
-      text(px(i), y + h + 16, dm(days[i] as string), { size: 11, anchor: 'middle', fill: '#555' });
+      const at = t0 + Math.round((k * spanDays) / Math.max(1, ticks - 1)) * 86_400_000;
+      const d = new Date(at).toISOString();
+      const x = x0 + ((at - t0) / tspan) * (x1 - x0);
+      text(x, y + h + 16, `${d.slice(8, 10)}.${d.slice(5, 7)}`, { size: 11, anchor: 'middle', fill: '#555' });
     }
     y += h + 30;
   }
