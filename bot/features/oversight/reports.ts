@@ -40,6 +40,20 @@ const SCHOOL_CODE = /^[A-Za-z0-9_-]{1,24}$/;
 /** Units below a scope that get a button: the regions of the country, the districts of a region. */
 const DRILL_MAX = 60;
 
+/** The chart for a PDF, or none when it cannot be drawn (the PDF has the figures as tables). */
+function chartOrNothing(
+  ctx: BotContext,
+  report: Report,
+  labels: ReturnType<typeof reportLabels>,
+): Buffer | undefined {
+  try {
+    return reportChartPng(report, labels, ctx.lang);
+  } catch (e) {
+    ctx.log.error({ event: 'report_chart', err: e instanceof Error ? e.message : String(e) }, 'chart failed');
+    return undefined;
+  }
+}
+
 function caller(ctx: BotContext) {
   return { telegramId: ctx.from?.id ?? 0 };
 }
@@ -120,12 +134,23 @@ export function reportsFeature(deps: ReportsDeps) {
     }
     const labels = reportLabels(ctx.t);
     const started = performance.now();
-    const png = reportChartPng(report, labels, ctx.lang);
     const title = scopeTitle(report, labels, ctx.lang);
-    await ctx.replyWithPhoto(new InputFile(png, `${reportFileName(report)}.png`), {
-      caption: ctx.t('reports:bot.chart_caption', { scope: esc(title) }),
-      parse_mode: 'HTML',
-    });
+    // the picture is a bonus: if it cannot be drawn, the figures still go out as text
+    let png: Buffer | null = null;
+    try {
+      png = reportChartPng(report, labels, ctx.lang);
+    } catch (e) {
+      ctx.log.error(
+        { event: 'report_chart', err: e instanceof Error ? e.message : String(e) },
+        'chart failed',
+      );
+    }
+    if (png) {
+      await ctx.replyWithPhoto(new InputFile(png, `${reportFileName(report)}.png`), {
+        caption: ctx.t('reports:bot.chart_caption', { scope: esc(title) }),
+        parse_mode: 'HTML',
+      });
+    }
     const lines = reportSummary(report, labels, ctx.lang).map(esc);
     lines[0] = `📊 <b>${lines[0]}</b>`;
     const drill = report.units.some((u) => u.kind !== 'school');
@@ -157,7 +182,7 @@ export function reportsFeature(deps: ReportsDeps) {
         ? await reportXlsx(report, schools, labels, ctx.lang)
         : format === 'csv'
           ? await toBuffer(reportCsv(report, schools, labels, ctx.lang))
-          : await reportPdf(report, labels, ctx.lang, reportChartPng(report, labels, ctx.lang));
+          : await reportPdf(report, labels, ctx.lang, chartOrNothing(ctx, report, labels));
     await ctx.replyWithDocument(new InputFile(data, `${reportFileName(report)}.${format}`), {
       caption: ctx.t('reports:bot.file_caption', {
         scope: esc(scopeTitle(report, labels, ctx.lang)),
