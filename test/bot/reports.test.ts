@@ -152,7 +152,7 @@ describe('reports through the Telegram simulator', () => {
     expect(cells).not.toContain('№ 20 орто мектеби'); // another district's school
     scanForPersonalData(cells, NAMES);
     expect(app.errors).toEqual([]);
-  });
+  }, 60_000);
 
   async function lenSchoolIds(): Promise<number[]> {
     return (await app.db.school.findMany({ where: { districtId: 'KG-GB-LEN' } })).map((s) => s.id);
@@ -215,7 +215,7 @@ describe('reports through the Telegram simulator', () => {
     district.send('10003');
     await district.waitForBotMessage('Мектеп: № 3 орто мектеби');
     expect(app.errors).toEqual([]);
-  });
+  }, 60_000);
 
   it('lets a ministry officer in Russian open the country, go down to a region and get the CSV and the PDF', async () => {
     const invite = await app.identity.createStaffInvite({
@@ -262,7 +262,7 @@ describe('reports through the Telegram simulator', () => {
     expect(words.replace(/\s+/g, '')).toContain('Ленинскийрайон');
     scanForPersonalData([words], NAMES);
     expect(app.errors).toEqual([]);
-  });
+  }, 60_000);
 
   it('sends the open data to anyone, without personal data', async () => {
     const visitor = new SimUser(app.sim, VISITOR);
