@@ -17,6 +17,7 @@ import {
   smtpEmailSender,
 } from '../core/notifications/channels.ts';
 import { createRelyingParty, OidcError, oidcConfigFromEnv, type RelyingParty } from '../core/oidc/index.ts';
+import { startSnapshotScheduler } from '../core/reports/snapshot.ts';
 import { startOversightJobs } from '../core/services/oversight/jobs.ts';
 import { startDeadlineScheduler } from '../core/services/school/deadlines.ts';
 import { secretKeyFromEnv } from '../core/services/school/totp.ts';
@@ -275,6 +276,9 @@ async function start(
   // district and ministry: appeal reminders and overdue notices, weekly coverage digests
   const oversightJobs = startOversightJobs({ appeals: services.appeals, coverage: services.coverage, log });
   cleanups.push(async () => oversightJobs.stop());
+  // reports: daily snapshots ("through time") and the warm-up of their series
+  const snapshots = startSnapshotScheduler({ db, clock, log });
+  cleanups.push(async () => snapshots.stop());
   const recovery = setInterval(() => {
     // drafts left unverified by a registry outage are verified again (K-REG-5)
     void services.applications

@@ -10,11 +10,13 @@ import { staffAppealsFeature } from './features/oversight/appeals.ts';
 import { campaignFeature } from './features/oversight/campaign.ts';
 import { OVERSIGHT_COMMANDS } from './features/oversight/common.ts';
 import { coverageFeature } from './features/oversight/coverage.ts';
+import { reportsFeature } from './features/oversight/reports.ts';
 import { accessFeature } from './features/parent/access.ts';
 import { parentAppealsFeature } from './features/parent/appeals.ts';
 import { parentIdentityFeature } from './features/parent/identity.ts';
 import { parentFeature } from './features/parent/index.ts';
 import { publicFeature } from './features/public/index.ts';
+import { openDataFeature } from './features/public/opendata.ts';
 import { admissionsFeature } from './features/staff/admissions/index.ts';
 import { alertsFeature } from './features/staff/alerts/index.ts';
 import { charterFeature } from './features/staff/charter.ts';
@@ -47,6 +49,7 @@ export const PUBLIC_COMMANDS: [string, string][] = [
   ['mydata', 'parent:commands.mydata'],
   ['access', 'school:commands.access'],
   ...OVERSIGHT_COMMANDS.filter(([c]) => c === 'appeal').map(([c, k]): [string, string] => [c, k]),
+  ['opendata', 'reports:commands.opendata'],
   ['language', 'commands.language'],
   ['help', 'commands.help'],
 ];
@@ -103,6 +106,8 @@ export function createBot(deps: BotDeps) {
   bot.use(coverageFeature({ coverage: services.coverage }));
   bot.use(staffAppealsFeature({ appeals: services.appeals }));
   bot.use(parentAppealsFeature({ appeals: services.appeals }));
+  bot.use(reportsFeature({ reports: services.reports }));
+  bot.use(openDataFeature({ openData: services.openData }));
   bot.use(parentIdentityFeature({ identity: services.identity, myData: services.myData }));
   bot.use(
     parentFeature({

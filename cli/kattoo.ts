@@ -12,6 +12,10 @@ const USAGE = `usage: kattoo <command>
   seed                                      load the demo reference data (when the database is empty)
   import <territories|schools|catchments|quotas> <file.csv>
                                             import reference data; a bad file is refused whole
+  opendata --level school|district --out file.csv
+                                            aggregates without personal data (open data)
+  stats snapshot [--at ISO] | stats reconcile
+                                            the daily report snapshot; recount the report counters
   campaign validate|apply|show <file.json>  check and set up a campaign (docs/campaign-2026-27.json)
   staff invite --role <director|admissions|district|ministry> --scope <school code | district id>
                                             print a one-time deep link that links a Telegram user to that role
@@ -85,6 +89,10 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       });
     }
+    case 'opendata':
+      return withDatabase(async (db) => (await import('./opendata.ts')).openDataCommand(db, args));
+    case 'stats':
+      return withDatabase(async (db) => (await import('./opendata.ts')).statsCommand(db, args));
     case 'campaign':
       return withDatabase(async (db) => (await import('./campaign.ts')).campaignCommand(db, args));
     case 'staff':

@@ -6,6 +6,8 @@ import type { Logger } from './logger.ts';
 import { outboxRepository } from './notifications/outbox.ts';
 import type { RegistryCensus } from './registry/census.ts';
 import type { Registry } from './registry/tunduk.ts';
+import { openDataService } from './reports/open-data.ts';
+import { reportsService } from './reports/service.ts';
 import { campaignRepository } from './repositories/campaign-repository.ts';
 import { chatUserRepository } from './repositories/chat-user-repository.ts';
 import { inboxRepository } from './repositories/inbox-repository.ts';
@@ -70,6 +72,8 @@ export function createServices(db: Db, clock: Clock, opts: ServiceOptions) {
     campaigns: campaignService({ db, clock, identity }),
     coverage: coverageService({ db, clock, census: opts.census, catchment, identity, log: opts.log }),
     appeals: appealService({ db, clock, identity }),
+    reports: reportsService({ db, clock }),
+    openData: openDataService({ db, clock }),
     chatUsers: repositories.chatUsers,
     inbox: repositories.inbox,
     outbox: repositories.outbox,

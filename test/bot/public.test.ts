@@ -33,6 +33,7 @@ describe('public features through the Telegram simulator', () => {
       'mydata',
       'access',
       'appeal',
+      'opendata',
       'language',
       'help',
     ]);
