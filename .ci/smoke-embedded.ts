@@ -35,8 +35,11 @@ for (let i = 0; ; i++) {
   if (ok) break;
   await sleep(500);
 }
-if (!/Web chat \(Telegram simulator\): http:\/\/[^\s]+\/sim\/telegram\/chat/.test(out))
-  fail('the web chat address was not printed');
+// the address is printed right after start-up completes; give the process a moment to write it
+for (let i = 0; !/Web chat \(Telegram simulator\): http:\/\/\S+\/sim\/telegram\/chat/.test(out); i++) {
+  if (i > 40) fail('the web chat address was not printed');
+  await sleep(250);
+}
 
 const persona = (await (await fetch(`${base}/sim/telegram/api/personas`)).json())[0] as { id: number };
 const api = `${base}/sim/telegram/api/chats/${persona.id}`;

@@ -141,6 +141,7 @@ async function start(
   });
   const metrics = createMetrics();
   let dispatcher: UpdateDispatcher | undefined;
+  let started = false;
   const webhookSecret = config.telegram.webhookSecret;
   const http = createHttpServer({
     log,
@@ -149,7 +150,8 @@ async function start(
       const rows = await db.$queryRaw<{ n: number }[]>`
         SELECT count(*)::int AS n FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`;
       const migrated = (rows[0]?.n ?? 0) >= expectedMigrations;
-      return { ok: migrated, checks: { database: true, migrations: migrated } };
+      // ready once the bot has started too (getMe, commands, webhook or polling), not just the HTTP server
+      return { ok: migrated && started, checks: { database: true, migrations: migrated, bot: started } };
     },
     webhook:
       config.telegram.mode === 'webhook' && webhookSecret
@@ -308,6 +310,7 @@ async function start(
   }
 
   const chatUrl = telegram ? `${url}${SIMULATOR_PREFIX}/chat` : undefined;
+  started = true;
   return {
     url,
     chatUrl,
