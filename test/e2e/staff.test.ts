@@ -1,0 +1,111 @@
+// A school director in Chromium through the whole app's web chat (issue 5, in Kyrgyz): linked by a
+// one-time invite, opens /school, ticks the six documents of a verified admitted application (the child
+// is enrolled), then /classes forms the classes and the XLSX list arrives as a downloadable document.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateDemoWorld } from '../../prisma/demo/world.ts';
+import { demoPopulationRows } from '../../sim/registry/demo-population.ts';
+import { startTestApp, type TestApp } from '../support/app.ts';
+import { launchChromium } from './support/browser.ts';
+
+describe('a director links by invite and enrols a child in the web chat (Chromium)', () => {
+  let app: TestApp;
+  let browser: Browser;
+  let chat: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    browser = await launchChromium();
+    const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+    chat = await context.newPage();
+    chat.on('pageerror', (e) => pageErrors.push(String(e)));
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  const bot = (text: string | RegExp) =>
+    chat.locator('[data-testid="message"][data-from="bot"]', { hasText: text }).last();
+  const button = (text: string | RegExp) =>
+    chat.getByTestId('inline-button').filter({ hasText: text }).last();
+  const send = async (text: string) => {
+    await chat.getByTestId('message-input').fill(text);
+    await chat.getByTestId('send-button').click();
+  };
+
+  it('links, opens /school, enrols on the sixth document and downloads the classes XLSX', async () => {
+    const population = app.registry.population;
+    if (!population || !app.chatUrl) throw new Error('the demo app runs the simulators');
+    const [family] = [...demoPopulationRows(population, generateDemoWorld(), { limit: 1 })];
+    if (!family) throw new Error('the demo population has an eligible child');
+    const parent = app.sim.personas().find((p) => p.role === 'parent');
+    const director = app.sim.personas().find((p) => p.role === 'director');
+    if (!parent || !director) throw new Error('the simulator has parent and director personas');
+
+    // a verified application, admitted at the family's catchment school, made through the core service
+    const school = await app.db.school.findUniqueOrThrow({ where: { code: family.catchment_school_code } });
+    const applications = app.services.applications;
+    const draft = await applications.createDraft({
+      telegramId: parent.id,
+      applicantPin: family.parent_pin,
+      childPin: family.child_pin,
+      certificateSeries: family.birth_certificate_series,
+      certificateNumber: family.birth_certificate_number,
+    });
+    await applications.chooseSchool(draft.id, parent.id, school.code, school.languages[0] as 'ky');
+    await applications.setContact(draft.id, parent.id, '0700 123 456', true);
+    const submitted = await applications.submit(draft.id, parent.id);
+    expect(submitted.outcome).toBe('admitted');
+    const number = submitted.application.number;
+
+    const invite = await app.services.identity.createStaffInvite({
+      role: 'director',
+      scope: school.code,
+      createdBy: { kind: 'cli', id: 'test' },
+    });
+    if (!invite.ok) throw new Error(invite.reason);
+
+    await chat.goto(app.chatUrl);
+    await chat.getByTestId(`persona-${director.id}`).click();
+    await chat.getByTestId('start-button').click();
+    await button('Кыргызча').click();
+    await bot('1-класска каттоого').waitFor();
+    await send(`/start staff_${invite.token}`);
+    expect(await bot('Кош келиңиз').textContent()).toMatch(/мектеп директору/);
+
+    await send('/school');
+    const menu = bot('Арыздар:');
+    await menu.waitFor();
+    expect(await menu.textContent()).toMatch(/орун берилген 1/);
+
+    await button('📋 Арыздар').click();
+    await bot('Табылды: 1').waitFor();
+    await button(number).click();
+    await bot(`№ ${number} арыз`).waitFor();
+
+    const ticked = chat.getByTestId('inline-button').filter({ hasText: /^✅ / });
+    for (let i = 0; i < 6; i++) {
+      await chat.getByTestId('inline-button').filter({ hasText: /^⬜ / }).first().click();
+      if (i < 5) await expect.poll(() => ticked.count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(i + 1);
+    }
+    await bot('Алты документтин баары кабыл алынды').waitFor({ timeout: 15_000 });
+    const enrolled = await app.db.application.findUniqueOrThrow({ where: { number } });
+    expect(enrolled.status).toBe('enrolled');
+
+    await send('/classes');
+    await button('🧩 Класстарды түзүү').click();
+    await button('📊 XLSX').click();
+    const link = chat.getByTestId('document-link').last();
+    await link.waitFor({ timeout: 20_000 });
+    expect(await link.textContent()).toMatch(/\.xlsx$/);
+    const href = await link.getAttribute('href');
+    const res = await chat.request.get(new URL(href as string, chat.url()).toString());
+    expect(res.ok()).toBe(true);
+    const body = await res.body();
+    expect(body.subarray(0, 4).toString('latin1')).toBe('PK\u0003\u0004');
+    expect(pageErrors).toEqual([]);
+  }, 90_000);
+});
