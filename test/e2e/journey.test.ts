@@ -7,6 +7,7 @@ import { generateDemoWorld } from '../../prisma/demo/world.ts';
 import { demoPopulationRows } from '../../sim/registry/demo-population.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { launchChromium } from './support/browser.ts';
+import { type Chat, openPhone } from './support/chat.ts';
 
 const ky = translator('ky');
 
@@ -14,29 +15,21 @@ describe('a parent signs in and registers a child in the web chat (Chromium)', (
   let app: TestApp;
   let browser: Browser;
   let chat: Page;
+  let bot: Chat['bot'];
+  let button: Chat['button'];
+  let send: Chat['send'];
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
     app = await startTestApp();
     browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
-    chat = await context.newPage();
-    chat.on('pageerror', (e) => pageErrors.push(String(e)));
+    ({ page: chat, bot, button, send } = await openPhone(browser, pageErrors));
   }, 180_000);
 
   afterAll(async () => {
     await browser?.close();
     await app?.close();
   });
-
-  const bot = (text: string | RegExp) =>
-    chat.locator('[data-testid="message"][data-from="bot"]', { hasText: text }).last();
-  const button = (text: string | RegExp) =>
-    chat.getByTestId('inline-button').filter({ hasText: text }).last();
-  const send = async (text: string) => {
-    await chat.getByTestId('message-input').fill(text);
-    await chat.getByTestId('send-button').click();
-  };
 
   it('signs in through the demo state sign-in page, then registers the child at the catchment school', async () => {
     const population = app.registry.population;

@@ -2,19 +2,13 @@
 // officer linked by invite opens their district's report (the chart picture and the XLSX), the coverage
 // list and records a follow-up (Kyrgyz); a parent files an appeal from /appeal (Russian) and the
 // school's director answers it in the language of the appeal.
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDemoWorld } from '../../prisma/demo/world.ts';
 import { demoPopulationRows } from '../../sim/registry/demo-population.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { launchChromium } from './support/browser.ts';
-
-type Chat = {
-  page: Page;
-  bot(text: string | RegExp): ReturnType<Page['locator']>;
-  button(text: string | RegExp): ReturnType<Page['locator']>;
-  send(text: string): Promise<void>;
-};
+import { type Chat, openPhone } from './support/chat.ts';
 
 describe('district oversight and appeals in the web chat (Chromium)', () => {
   let app: TestApp;
@@ -58,18 +52,8 @@ describe('district oversight and appeals in the web chat (Chromium)', () => {
   async function open(role: 'parent' | 'director' | 'district', language: 'Кыргызча' | 'Русский') {
     if (!app.chatUrl) throw new Error('no web chat');
     const persona = app.sim.personas().find((p) => p.role === role);
-    const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
-    const page = await context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(String(e)));
-    const chat: Chat = {
-      page,
-      bot: (text) => page.locator('[data-testid="message"][data-from="bot"]', { hasText: text }).last(),
-      button: (text) => page.getByTestId('inline-button').filter({ hasText: text }).last(),
-      async send(text) {
-        await page.getByTestId('message-input').fill(text);
-        await page.getByTestId('send-button').click();
-      },
-    };
+    const chat = await openPhone(browser, pageErrors);
+    const { page } = chat;
     await page.goto(app.chatUrl);
     await page.getByTestId(`persona-${persona?.id}`).click();
     await page.getByTestId('start-button').click();

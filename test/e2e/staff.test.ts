@@ -10,35 +10,28 @@ import { generateDemoWorld } from '../../prisma/demo/world.ts';
 import { demoPopulationRows } from '../../sim/registry/demo-population.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { launchChromium } from './support/browser.ts';
+import { type Chat, openPhone } from './support/chat.ts';
 
 describe('a director links by invite and enrols a child in the web chat (Chromium)', () => {
   let app: TestApp;
   let browser: Browser;
   let chat: Page;
+  let bot: Chat['bot'];
+  let button: Chat['button'];
+  let send: Chat['send'];
   let schoolCode: string;
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
     app = await startTestApp();
     browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
-    chat = await context.newPage();
-    chat.on('pageerror', (e) => pageErrors.push(String(e)));
+    ({ page: chat, bot, button, send } = await openPhone(browser, pageErrors));
   }, 180_000);
 
   afterAll(async () => {
     await browser?.close();
     await app?.close();
   });
-
-  const bot = (text: string | RegExp) =>
-    chat.locator('[data-testid="message"][data-from="bot"]', { hasText: text }).last();
-  const button = (text: string | RegExp) =>
-    chat.getByTestId('inline-button').filter({ hasText: text }).last();
-  const send = async (text: string) => {
-    await chat.getByTestId('message-input').fill(text);
-    await chat.getByTestId('send-button').click();
-  };
 
   it('links, opens /school, enrols on the sixth document and downloads the classes XLSX', async () => {
     const population = app.registry.population;
@@ -181,13 +174,7 @@ describe('a director links by invite and enrols a child in the web chat (Chromiu
     });
     if (!invite.ok) throw new Error(invite.reason);
     const persona = app.sim.personas().find((p) => p.role === 'district');
-    const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
-    const officerPage = await context.newPage();
-    officerPage.on('pageerror', (e) => pageErrors.push(String(e)));
-    const obot = (text: string | RegExp) =>
-      officerPage.locator('[data-testid="message"][data-from="bot"]', { hasText: text }).last();
-    const obutton = (text: string | RegExp) =>
-      officerPage.getByTestId('inline-button').filter({ hasText: text }).last();
+    const { page: officerPage, bot: obot, button: obutton } = await openPhone(browser, pageErrors);
     await officerPage.goto(app.chatUrl);
     await officerPage.getByTestId(`persona-${persona?.id}`).click();
     await officerPage.getByTestId('start-button').click();

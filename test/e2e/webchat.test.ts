@@ -4,30 +4,26 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { launchChromium } from './support/browser.ts';
+import { type Chat, openPhone } from './support/chat.ts';
 
 describe('Kattoo in the web chat (Chromium, 360×740)', () => {
   let app: TestApp;
   let browser: Browser;
   let page: Page;
+  let bot: Chat['bot'];
+  let button: Chat['button'];
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
     app = await startTestApp();
     browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
-    page = await context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    ({ page, bot, button } = await openPhone(browser, pageErrors));
   }, 180_000);
 
   afterAll(async () => {
     await browser?.close();
     await app?.close();
   });
-
-  const bot = (text: string | RegExp) =>
-    page.locator('[data-testid="message"][data-from="bot"]', { hasText: text }).last();
-  const button = (text: string | RegExp) =>
-    page.getByTestId('inline-button').filter({ hasText: text }).last();
 
   it('a parent starts the bot, chooses Kyrgyz and finds a school with its free seats', async () => {
     if (!app.chatUrl) throw new Error('no web chat');
