@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdjustableClock } from '../../core/clock.ts';
 import { createLogger } from '../../core/logger.ts';
+import { decideSubmission } from '../../core/services/applications/decision.ts';
 import { ApplicationError } from '../../core/services/applications/errors.ts';
 import { applicationService } from '../../core/services/applications/service.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { childPin, parentPin, registryStub, type StubChild } from '../support/registry-stub.ts';
-import { addressOf, STAGE1_OPEN, STAGE3_OPEN, seedSmallWorld } from '../support/small-world.ts';
+import { addressOf, CAMPAIGN, STAGE1_OPEN, STAGE3_OPEN, seedSmallWorld } from '../support/small-world.ts';
 
 const log = createLogger('silent');
 
@@ -200,6 +201,55 @@ describe('registration use cases on PostgreSQL', () => {
     expect((await svc.submit(x.id, 1008)).outcome).toBe('admitted'); // 2nd seat of school 2
     const y = await complete(9, codes[1] as string);
     await expect(svc.submit(y.id, 1009)).rejects.toMatchObject({ code: 'school_full' });
+  });
+
+  it('sees a change of the cached campaign or school at once, in the next submission (decision 0004)', async () => {
+    const d = await complete(10);
+    const school = await t.db.school.findUniqueOrThrow({ where: { code: codes[0] as string } });
+    await t.db.school.update({ where: { id: school.id }, data: { participates: false } });
+    await expect(svc.submit(d.id, 1010)).rejects.toMatchObject({
+      code: 'place_refused',
+      params: { reason: 'school_not_participating' },
+    });
+    await t.db.school.update({ where: { id: school.id }, data: { participates: true } });
+    const stage = await t.db.stage.findFirstOrThrow({ where: { ordinal: 3 } });
+    await t.db.stage.update({
+      where: { id: stage.id },
+      data: { closesAt: new Date(clock.now().getTime() - 1) },
+    });
+    await expect(svc.submit(d.id, 1010)).rejects.toMatchObject({ code: 'stage_closed' });
+    await t.db.stage.update({ where: { id: stage.id }, data: { closesAt: stage.closesAt } });
+    // and nothing was decided meanwhile
+    expect((await svc.get(d.id, 1010)).status).toBe('draft');
+  });
+
+  it('decides nothing when the draft changed after it was checked, or is someone else’s', async () => {
+    const d = await complete(11, codes[1] as string);
+    const [first, second] = await Promise.all(
+      codes.slice(0, 2).map((code) => t.db.school.findUniqueOrThrow({ where: { code } })),
+    );
+    const input = {
+      applicationId: BigInt(d.id),
+      telegramId: 1011,
+      schoolId: second?.id as number,
+      language: 'ky',
+      campaignId: CAMPAIGN,
+      basis: 'free_seats',
+      stageOrdinal: 3,
+      catchmentMatch: false,
+      at: clock.now(),
+      documentsDueAt: clock.now(),
+      refuseWhenFull: false,
+      statuses: { submitted: 'submitted', admitted: 'admitted', waitlisted: 'waitlisted' },
+      actor: { kind: 'parent', id: '1011' },
+    };
+    const quotaBefore = await t.db.quota.findMany({ orderBy: { schoolId: 'asc' } });
+    expect((await decideSubmission(t.db, { ...input, schoolId: first?.id as number })).outcome).toBe(
+      'changed',
+    );
+    expect((await decideSubmission(t.db, { ...input, telegramId: 9999 })).outcome).toBe('not_found');
+    expect(await t.db.quota.findMany({ orderBy: { schoolId: 'asc' } })).toEqual(quotaBefore);
+    expect(await t.db.applicationTransition.count({ where: { applicationId: BigInt(d.id) } })).toBe(1);
   });
 
   it('does not let a foreign Telegram account read or act on an application (K-REL-3)', async () => {

@@ -2,7 +2,7 @@
 // wizard, submission with the seat decided at once (queue mode), withdrawal, change of school, status.
 // Each use case owns its transaction; every status change is recorded; the clock is injected.
 import type { Clock } from '../../clock.ts';
-import { type Db, Prisma } from '../../db/client.ts';
+import { type Application, type Db, Prisma } from '../../db/client.ts';
 import { ACTIVE, type ApplicationStatus, transition } from '../../domain/application-state.ts';
 import { openRegistrationStage } from '../../domain/campaign.ts';
 import {
@@ -19,13 +19,14 @@ import type { Logger } from '../../logger.ts';
 import { RegistryError, RegistryMalformedResponseError } from '../../registry/errors.ts';
 import type { Registry } from '../../registry/tunduk.ts';
 import type { BirthRecord, RegisteredAddress } from '../../registry/types.ts';
-import { recordAlert } from '../school/alerts.ts';
 import { offerDeadline } from '../school/local-time.ts';
 import { alertSeatMoves, completeOffers } from '../school/seat-events.ts';
+import { decideSubmission, readOwnWithVersion } from './decision.ts';
 import { ApplicationError } from './errors.ts';
 import { type Actor, enqueueMessage, recordTransition, SYSTEM, type Tx } from './ledger.ts';
 import { normalizeKgPhone } from './phone.ts';
-import { fillFreeSeats, freeSeat, lockQuota, type SeatKey, takeSeat } from './seats.ts';
+import { referenceCache } from './reference-cache.ts';
+import { fillFreeSeats, freeSeat, lockQuota, type SeatKey } from './seats.ts';
 
 /** Days a parent has to show the document of an unverified priority claim at school (K-PRIO-2). */
 export const PRIORITY_PROOF_DAYS = 10;
@@ -94,14 +95,61 @@ function isUniqueViolation(e: unknown): boolean {
   );
 }
 
+type SchoolNames = { id: number; code: string; nameKy: string; nameRu: string; nameEn: string };
+
+/** What the bot shows of an application (no PIN of the applicant, no certificate). */
+function viewOf(a: Application, school: SchoolNames | null): ApplicationView {
+  return {
+    id: String(a.id),
+    number: a.number,
+    status: a.status,
+    verification: a.verification,
+    verificationNote: a.verificationNote,
+    child: a.child as ChildSnapshot | null,
+    childPin: a.childPin,
+    registeredAddress: a.registeredAddress as ApplicationView['registeredAddress'],
+    actualAddress: a.actualAddress as Address | null,
+    school: school
+      ? {
+          id: school.id,
+          code: school.code,
+          name: { ky: school.nameKy, ru: school.nameRu, en: school.nameEn },
+        }
+      : null,
+    language: a.language,
+    catchmentMatch: a.catchmentMatch,
+    priority: a.priority,
+    priorityStatus: a.priorityStatus,
+    priorityDueAt: a.priorityDueAt,
+    phone: a.phone,
+    consent: a.consentAt !== null,
+    submittedAt: a.submittedAt,
+    documentsDueAt: a.documentsDueAt,
+    swap: a.swapSchoolId && a.swapLanguage ? { schoolId: a.swapSchoolId, language: a.swapLanguage } : null,
+  };
+}
+
 export function applicationService(deps: { db: Db; clock: Clock; registry: Registry; log: Logger }) {
   const { db, clock, registry, log } = deps;
+  const reference = referenceCache(db);
 
   async function inTx<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
         // generous: under a rush, transactions queue on one quota row; failing would be worse than waiting
         return await db.$transaction(fn, { timeout: 60_000, maxWait: 60_000 });
+      } catch (e) {
+        if (attempt < 5 && isRetryable(e)) continue;
+        throw e;
+      }
+    }
+  }
+
+  /** One statement in its own transaction, retried like inTx on serialisation failures and deadlocks. */
+  async function withRetry<T>(fn: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await fn();
       } catch (e) {
         if (attempt < 5 && isRetryable(e)) continue;
         throw e;
@@ -135,34 +183,7 @@ export function applicationService(deps: { db: Db; clock: Clock; registry: Regis
           select: { id: true, code: true, nameKy: true, nameRu: true, nameEn: true },
         })
       : null;
-    return {
-      id: String(a.id),
-      number: a.number,
-      status: a.status,
-      verification: a.verification,
-      verificationNote: a.verificationNote,
-      child: a.child as ChildSnapshot | null,
-      childPin: a.childPin,
-      registeredAddress: a.registeredAddress as ApplicationView['registeredAddress'],
-      actualAddress: a.actualAddress as Address | null,
-      school: school
-        ? {
-            id: school.id,
-            code: school.code,
-            name: { ky: school.nameKy, ru: school.nameRu, en: school.nameEn },
-          }
-        : null,
-      language: a.language,
-      catchmentMatch: a.catchmentMatch,
-      priority: a.priority,
-      priorityStatus: a.priorityStatus,
-      priorityDueAt: a.priorityDueAt,
-      phone: a.phone,
-      consent: a.consentAt !== null,
-      submittedAt: a.submittedAt,
-      documentsDueAt: a.documentsDueAt,
-      swap: a.swapSchoolId && a.swapLanguage ? { schoolId: a.swapSchoolId, language: a.swapLanguage } : null,
-    };
+    return viewOf(a, school);
   }
 
   /** The application, if it belongs to this Telegram user (foreign ids are refused, K-REL-3). */
@@ -530,11 +551,22 @@ export function applicationService(deps: { db: Db; clock: Clock; registry: Regis
      * repeated call (double tap, redelivered update) returns the first decision and changes nothing.
      */
     async submit(id: string, telegramId: number): Promise<SubmitOutcome> {
+      let key: bigint;
+      try {
+        key = BigInt(id);
+      } catch {
+        throw new ApplicationError('not_found');
+      }
       const actor: Actor = { kind: 'parent', id: String(telegramId) };
-      return inTx(async (tx) => {
-        const a = await lockOwn(tx, id, telegramId);
+      // Two round trips (decision 0004): the row with the reference version, then the decision under
+      // the locks. 'changed' means the draft moved between the two (another tap, an edit): read again.
+      for (let attempt = 1; ; attempt++) {
+        const { application: a, version } = await readOwnWithVersion(db, key, telegramId);
+        if (!a) throw new ApplicationError('not_found');
+        reference.check(version);
+        const schoolOf = async (schoolId: number | null) => (schoolId ? reference.school(schoolId) : null);
         if (a.status === 'admitted' || a.status === 'waitlisted') {
-          return { application: await view(tx, a.id), outcome: a.status, repeated: true };
+          return { application: viewOf(a, await schoolOf(a.schoolId)), outcome: a.status, repeated: true };
         }
         if (a.status !== 'draft') throw new ApplicationError('invalid_state', { status: a.status });
         if (a.verification !== 'verified')
@@ -545,12 +577,14 @@ export function applicationService(deps: { db: Db; clock: Clock; registry: Regis
           ...(a.consentAt ? [] : ['consent']),
         ];
         if (missing.length > 0) throw new ApplicationError('incomplete', { missing });
-        const campaign = await activeCampaign(tx);
+        const campaign = await reference.activeCampaign();
+        if (!campaign) throw new ApplicationError('no_active_campaign');
         const now = clock.now();
         const stage = openRegistrationStage(campaign.stages, now);
         if (!stage) throw new ApplicationError('stage_closed');
-        const school = await tx.school.findUniqueOrThrow({ where: { id: a.schoolId as number } });
-        const rules = await catchmentRules(tx, school.id);
+        const school = await reference.school(a.schoolId as number);
+        if (!school) throw new ApplicationError('school_not_found');
+        const rules = await reference.catchmentRules(school.id);
         const registered = a.registeredAddress as Address | null;
         const actual = a.actualAddress as Address | null;
         const registeredIn = registered ? inCatchment(registered, rules) : false;
@@ -564,75 +598,61 @@ export function applicationService(deps: { db: Db; clock: Clock; registry: Regis
         });
         if (refusal) throw new ApplicationError('place_refused', { reason: refusal, stage: stage.kind });
 
-        const key: SeatKey = { schoolId: school.id, campaignId: campaign.id, language: a.language as string };
-        const quota = await lockQuota(tx, key);
-        if (!quota) throw new ApplicationError('place_refused', { reason: 'no_quota' });
-        const free = quota.taken < quota.seats;
-        // Stage III is "any school with a free seat" (R-16.5): a full school is refused with alternatives.
-        if (!free && stage.kind === 'free_seats')
-          throw new ApplicationError('school_full', { schoolId: school.id, language: key.language });
-
-        const [seq] = await tx.$queryRaw<{ n: bigint }[]>`SELECT nextval('application_received_seq') AS n`;
         const submitted = transition('draft', 'submit');
-        await tx.application.update({
-          where: { id: a.id },
-          data: {
-            status: submitted,
-            submittedAt: now,
-            receivedSeq: seq?.n ?? null,
+        const statuses = {
+          submitted,
+          admitted: transition(submitted, 'seat_held'),
+          waitlisted: transition(submitted, 'no_seat'),
+        };
+        const decided = await withRetry(() =>
+          decideSubmission(db, {
+            applicationId: a.id,
+            telegramId,
+            schoolId: school.id,
+            language: a.language as string,
+            campaignId: campaign.id,
             basis: stage.kind,
             stageOrdinal: stage.ordinal,
             catchmentMatch: registeredIn,
-          },
-        });
-        await recordTransition(
-          tx,
-          a.id,
-          'draft',
-          submitted,
-          actor,
-          'submitted',
-          { stage: stage.ordinal },
-          clock.now(),
+            at: now,
+            documentsDueAt: campaign.documentsDeadline,
+            // Stage III is "any school with a free seat" (R-16.5): a full school is refused with alternatives.
+            refuseWhenFull: stage.kind === 'free_seats',
+            statuses,
+            actor,
+          }),
         );
-        const held = await takeSeat(tx, key);
-        const to = transition(submitted, held ? 'seat_held' : 'no_seat');
-        await tx.application.update({
-          where: { id: a.id },
-          data: { status: to, decidedAt: now, documentsDueAt: held ? campaign.documentsDeadline : null },
-        });
-        await recordTransition(
-          tx,
-          a.id,
-          submitted,
-          to,
-          SYSTEM,
-          held ? 'seat_held' : 'no_free_seat',
-          {
-            schoolId: school.id,
-            language: key.language,
-          },
-          clock.now(),
-        );
-        // the school's staff hear of it in their next digest (K-SCHOOL-1)
-        await recordAlert(
-          tx,
-          school.id,
-          'new_application',
-          {
-            number: a.number,
-            applicationId: a.id,
-            language: key.language,
-            outcome: held ? 'admitted' : 'waitlisted',
-          },
-          { dueAt: now },
-        );
-        return {
-          application: await view(tx, a.id),
-          outcome: to as 'admitted' | 'waitlisted',
-          repeated: false,
-        };
-      });
+        switch (decided.outcome) {
+          case 'not_found':
+            throw new ApplicationError('not_found');
+          case 'no_quota':
+            throw new ApplicationError('place_refused', { reason: 'no_quota' });
+          case 'school_full':
+            throw new ApplicationError('school_full', {
+              schoolId: school.id,
+              language: a.language as string,
+            });
+          case 'changed':
+          case 'repeated':
+            if (attempt < 5) continue;
+            throw new ApplicationError('invalid_state', { status: a.status });
+          default: {
+            const held = decided.outcome === 'admitted';
+            const after = {
+              ...a,
+              status: decided.outcome,
+              submittedAt: now,
+              receivedSeq: decided.receivedSeq,
+              basis: stage.kind,
+              stageOrdinal: stage.ordinal,
+              catchmentMatch: registeredIn,
+              decidedAt: now,
+              documentsDueAt: held ? campaign.documentsDeadline : null,
+            };
+            return { application: viewOf(after, school), outcome: decided.outcome, repeated: false };
+          }
+        }
+      }
     },
 
     /** Withdraws an application; a held seat goes to the next child at once (K-SEAT-4). */

@@ -615,14 +615,15 @@ export function wizardFeature(deps: ParentDeps) {
   /** f: submit; the decision in words, or why not and what to do (K-CAMP-3: one button at opening). */
   async function submit(ctx: BotContext, app: string) {
     const tid = userId(ctx);
-    const a = await apps.get(app, tid);
     try {
-      const r = await apps.submit(a.id, tid);
-      const position = r.outcome === 'waitlisted' ? await apps.position(a.id, tid) : null;
+      // the press of the opening minute: the decision first, the draft is read only to explain a refusal
+      const r = await apps.submit(app, tid);
+      const position = r.outcome === 'waitlisted' ? await apps.position(r.application.id, tid) : null;
       ctx.session.wizard = undefined;
       return show(ctx, resultScreen(ctx.t, ctx.lang, r, position));
     } catch (e) {
-      if (!(e instanceof ApplicationError)) throw e;
+      if (!(e instanceof ApplicationError) || e.code === 'not_found') throw e;
+      const a = await apps.get(app, tid);
       const cal = await calendar();
       const note = `⚠️ ${refusalText(ctx.t, ctx.lang, e, cal)}`;
       switch (e.code) {
