@@ -41,6 +41,12 @@ import { ALLOWED_UPDATES, startPolling } from './updates/poller.ts';
 /** The simulator's bot token: any well-formed value; the simulator accepts only this one. */
 export const SIMULATOR_TOKEN = '7000000001:KATTOO-LOCAL-SIMULATOR-TOKEN';
 export const SIMULATOR_PREFIX = '/sim/telegram';
+/**
+ * A webhook's 200 waits for the update to be handled, up to this long (decision 0004): under a rush
+ * Telegram keeps the backlog (it opens at most max_connections requests), while an update whose
+ * handler waits on something slow (the registry) is acknowledged in time and finishes from the inbox.
+ */
+export const WEBHOOK_ACK_WITHIN_MS = 2_000;
 
 export type Kattoo = {
   url: string;
@@ -155,7 +161,7 @@ async function start(
     },
     webhook:
       config.telegram.mode === 'webhook' && webhookSecret
-        ? { secret: webhookSecret, dispatcher: () => dispatcher }
+        ? { secret: webhookSecret, dispatcher: () => dispatcher, ackWithinMs: WEBHOOK_ACK_WITHIN_MS }
         : undefined,
   });
   cleanups.push(() => http.close());

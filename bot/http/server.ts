@@ -11,7 +11,12 @@ export type ServerDeps = {
   log: Logger;
   metrics: Metrics;
   ready: () => Promise<{ ok: boolean; checks: Record<string, boolean> }>;
-  webhook?: { secret: string; dispatcher: () => UpdateDispatcher | undefined };
+  webhook?: {
+    secret: string;
+    dispatcher: () => UpdateDispatcher | undefined;
+    /** the longest a 200 waits for the update to be handled (decision 0004) */
+    ackWithinMs: number;
+  };
   bodyLimit?: number;
 };
 
@@ -53,7 +58,8 @@ export function createHttpServer(deps: ServerDeps): FastifyInstance {
       if (!dispatcher) return reply.code(503).send({ ok: false, description: 'starting' });
       try {
         // Stored before the 200: once Telegram has it acknowledged, it is never lost (K-CORE-3).
-        await dispatcher.accept(update);
+        // Then handled before the 200 too, within a bound: backpressure (decision 0004).
+        if (await dispatcher.accept(update)) await dispatcher.settled(update.update_id, webhook.ackWithinMs);
       } catch (e) {
         deps.log.error({ err: String(e) }, 'could not store an update; Telegram will redeliver');
         return reply.code(500).send({ ok: false });

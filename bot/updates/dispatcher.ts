@@ -21,8 +21,8 @@ export type DispatcherOptions = { concurrency?: number; recoverAfterMs?: number 
 
 export class UpdateDispatcher {
   readonly #tails = new Map<string, Promise<void>>();
-  /** update ids queued or running in this process: recovery must not run them a second time */
-  readonly #inFlight = new Set<number>();
+  /** updates queued or running in this process, to their end: recovery must not run them twice */
+  readonly #inFlight = new Map<number, Promise<void>>();
   readonly #waiting: (() => void)[] = [];
   #running = 0;
   readonly #concurrency: number;
@@ -54,6 +54,19 @@ export class UpdateDispatcher {
     return true;
   }
 
+  /**
+   * Resolves once this update has been handled here, or after `withinMs` at most. The webhook waits
+   * on it before its 200 so that Telegram, which keeps at most max_connections requests open, holds
+   * the backlog of a rush instead of this process; a slow handler still gets its 200 in time.
+   */
+  async settled(updateId: number, withinMs: number): Promise<void> {
+    const run = this.#inFlight.get(updateId);
+    if (!run) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([run, new Promise<void>((r) => (timer = setTimeout(r, withinMs)))]);
+    clearTimeout(timer);
+  }
+
   /** Picks up updates a crashed process stored but never handled. */
   async recover(): Promise<number> {
     const claimed = await this.inbox.claimStale(new Date(Date.now() - this.#recoverAfterMs), 500);
@@ -70,9 +83,9 @@ export class UpdateDispatcher {
   }
 
   #schedule(key: string, update: Update) {
-    this.#inFlight.add(update.update_id);
     const previous = this.#tails.get(key) ?? Promise.resolve();
     const run = previous.then(() => this.#run(update));
+    this.#inFlight.set(update.update_id, run);
     this.#tails.set(key, run);
     void run.finally(() => {
       if (this.#tails.get(key) === run) this.#tails.delete(key);
