@@ -1,23 +1,40 @@
 // A channel-agnostic inbox: each inbound message is stored under the channel's own id before the
 // channel is acknowledged, handled once, and found again after a crash (K-CORE-3).
+import { batcher } from '../db/batch.ts';
 import type { Db } from '../db/client.ts';
 
 export type InboxItem = { id: bigint; key: string; payload: unknown; attempts: number };
 
 export function inboxRepository(db: Db) {
+  // Stored and marked in groups (core/db/batch.ts): one statement for every update arriving together.
+  const receiveMany = batcher<{ id: number; key: string; payload: unknown }, boolean>(async (items) => {
+    const rows = await db.$queryRaw<{ update_id: bigint }[]>`
+      INSERT INTO inbound_update (update_id, chat_key, payload)
+      SELECT u.id, u.key, u.payload::jsonb
+      FROM unnest(${items.map((i) => BigInt(i.id))}::bigint[], ${items.map((i) => i.key)}::text[],
+                  ${items.map((i) => JSON.stringify(i.payload))}::text[]) AS u(id, key, payload)
+      ON CONFLICT (update_id) DO NOTHING
+      RETURNING update_id`;
+    const stored = new Set(rows.map((r) => Number(r.update_id)));
+    // the same id twice in one group (a redelivery racing the original): only the first is fresh
+    return items.map((i) => stored.delete(i.id));
+  });
+  const markMany = batcher<{ id: number; failure: string | null }, void>(async (items) => {
+    await db.$executeRaw`
+      UPDATE inbound_update AS i SET processed_at = now(), attempts = i.attempts + 1, failure = u.failure
+      FROM unnest(${items.map((i) => BigInt(i.id))}::bigint[], ${items.map((i) => i.failure)}::text[])
+        AS u(id, failure)
+      WHERE i.update_id = u.id`;
+    return items.map(() => undefined);
+  });
+
   return {
     /** true when stored now; false when this id was already received (a redelivery) */
-    async receive(id: number, key: string, payload: unknown): Promise<boolean> {
-      const n = await db.$executeRaw`
-        INSERT INTO inbound_update (update_id, chat_key, payload)
-        VALUES (${BigInt(id)}, ${key}, ${JSON.stringify(payload)}::jsonb)
-        ON CONFLICT (update_id) DO NOTHING`;
-      return n === 1;
+    receive(id: number, key: string, payload: unknown): Promise<boolean> {
+      return receiveMany({ id, key, payload });
     },
-    async markProcessed(id: number, failure?: string): Promise<void> {
-      await db.$executeRaw`
-        UPDATE inbound_update SET processed_at = now(), attempts = attempts + 1, failure = ${failure ?? null}
-        WHERE update_id = ${BigInt(id)}`;
+    markProcessed(id: number, failure?: string): Promise<void> {
+      return markMany({ id, failure: failure ?? null });
     },
     /**
      * Unprocessed items received before `olderThan` (left by a crashed process), oldest first. Each is

@@ -35,6 +35,22 @@ describe('update dispatcher over the PostgreSQL inbox (K-CORE-3)', () => {
     expect(seen).toEqual([1]);
   });
 
+  it('stores updates arriving together in one statement, each still answered on its own', async () => {
+    const inbox = inboxRepository(t.db);
+    const seen: number[] = [];
+    const d = new UpdateDispatcher(async (u) => void seen.push(u.update_id), inbox, log);
+    // 60 presses at once, one of them redelivered while the original is still in the same group
+    const ids = Array.from({ length: 60 }, (_, i) => 5000 + i);
+    const results = await Promise.all([...ids, 5007].map((id) => d.accept(text(id, id, 'x'))));
+    expect(results.filter(Boolean)).toHaveLength(60);
+    expect(results.at(-1)).toBe(false);
+    await d.idle();
+    expect(seen.sort()).toEqual(ids);
+    const rows = await t.db.inboundUpdate.findMany({ where: { updateId: { in: ids.map(BigInt) } } });
+    expect(rows).toHaveLength(60);
+    expect(rows.every((r) => r.processedAt !== null && r.attempts === 1 && r.failure === null)).toBe(true);
+  });
+
   it('keeps each chat in order while chats run concurrently', async () => {
     const log2: string[] = [];
     let inFlight = 0;
