@@ -22,10 +22,10 @@ import { alertsFeature } from './features/staff/alerts/index.ts';
 import { charterFeature } from './features/staff/charter.ts';
 import { classesFeature } from './features/staff/classes/index.ts';
 import { staffCommandsMiddleware } from './features/staff/commands.ts';
-import { staffLinkFeature, staffMiddleware } from './features/staff/link.ts';
+import { staffLinkFeature } from './features/staff/link.ts';
 import { quotasFeature } from './features/staff/quotas/index.ts';
 import { unhandledFeature } from './features/unhandled.ts';
-import { guessLanguage, translator, UI_LANGUAGES } from './i18n.ts';
+import { guessLanguage, translator, UI_LANGUAGES, type UiLanguage } from './i18n.ts';
 import { type ThrottleOptions, throttle } from './telegram/throttle.ts';
 
 export type BotDeps = {
@@ -64,7 +64,11 @@ export function createBot(deps: BotDeps) {
   bot.use(async (ctx, next) => {
     ctx.log = log.child({ updateId: ctx.update.update_id });
     const from = ctx.from;
-    const remembered = from ? await services.chatUsers.language(from.id) : null;
+    const who = from && !from.is_bot ? await services.identity.whoIs(from.id) : null;
+    const remembered = (UI_LANGUAGES as readonly string[]).includes(who?.language ?? '')
+      ? (who?.language as UiLanguage)
+      : null;
+    ctx.staff = who?.staff ?? [];
     ctx.lang = remembered ?? guessLanguage(from?.language_code);
     ctx.langChosen = remembered !== null;
     ctx.t = translator(ctx.lang);
@@ -80,8 +84,8 @@ export function createBot(deps: BotDeps) {
     }),
   );
 
-  // Staff roles are read on every update, so a revocation takes effect on the next one (K-ID-2).
-  bot.use(staffMiddleware({ identity: services.identity }));
+  // Staff roles are read on every update (above, with the language), so a revocation takes effect
+  // on the next one (K-ID-2).
   bot.use(staffCommandsMiddleware(PUBLIC_COMMANDS));
 
   bot.on('my_chat_member', async (ctx, next) => {

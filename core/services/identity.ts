@@ -615,6 +615,22 @@ export function identityService(opts: IdentityOptions) {
       });
     },
 
+    /**
+     * Who is writing, for every update in one query: the remembered interface language and the
+     * active staff links (read each time, so a revocation takes effect at once; parents, the many,
+     * cost no second query).
+     */
+    async whoIs(telegramId: number): Promise<{ language: string | null; staff: StaffLink[] }> {
+      const id = BigInt(telegramId);
+      const [row] = await db.$queryRaw<{ language: string | null; staff: boolean }[]>`
+        SELECT (SELECT language FROM chat_user WHERE telegram_id = ${id}) AS language,
+               EXISTS (SELECT 1 FROM staff_member WHERE telegram_id = ${id} AND revoked_at IS NULL) AS staff`;
+      return {
+        language: row?.language ?? null,
+        staff: row?.staff ? await activeLinks(db, telegramId) : [],
+      };
+    },
+
     /** The user's active staff links (read on every update, so a revocation takes effect at once). */
     staffRoles(telegramId: number): Promise<StaffLink[]> {
       return activeLinks(db, telegramId);
