@@ -2,29 +2,35 @@
 // channel is acknowledged, handled once, and found again after a crash (K-CORE-3).
 import { batcher } from '../db/batch.ts';
 import type { Db } from '../db/client.ts';
+import { int8, sql } from '../db/sql.ts';
 
 export type InboxItem = { id: bigint; key: string; payload: unknown; attempts: number };
 
 export function inboxRepository(db: Db) {
   // Stored and marked in groups (core/db/batch.ts): one statement for every update arriving together.
   const receiveMany = batcher<{ id: number; key: string; payload: unknown }, boolean>(async (items) => {
-    const rows = await db.$queryRaw<{ update_id: bigint }[]>`
-      INSERT INTO inbound_update (update_id, chat_key, payload)
-      SELECT u.id, u.key, u.payload::jsonb
-      FROM unnest(${items.map((i) => BigInt(i.id))}::bigint[], ${items.map((i) => i.key)}::text[],
-                  ${items.map((i) => JSON.stringify(i.payload))}::text[]) AS u(id, key, payload)
-      ON CONFLICT (update_id) DO NOTHING
-      RETURNING update_id`;
+    const rows = await sql<{ update_id: bigint }>(
+      db,
+      'kattoo_inbox_receive',
+      `INSERT INTO inbound_update (update_id, chat_key, payload)
+       SELECT u.id, u.key, u.payload::jsonb FROM unnest($1::bigint[], $2::text[], $3::text[]) AS u(id, key, payload)
+       ON CONFLICT (update_id) DO NOTHING
+       RETURNING update_id`,
+      [items.map((i) => int8(i.id)), items.map((i) => i.key), items.map((i) => JSON.stringify(i.payload))],
+    );
     const stored = new Set(rows.map((r) => Number(r.update_id)));
     // the same id twice in one group (a redelivery racing the original): only the first is fresh
     return items.map((i) => stored.delete(i.id));
   });
   const markMany = batcher<{ id: number; failure: string | null }, void>(async (items) => {
-    await db.$executeRaw`
-      UPDATE inbound_update AS i SET processed_at = now(), attempts = i.attempts + 1, failure = u.failure
-      FROM unnest(${items.map((i) => BigInt(i.id))}::bigint[], ${items.map((i) => i.failure)}::text[])
-        AS u(id, failure)
-      WHERE i.update_id = u.id`;
+    await sql(
+      db,
+      'kattoo_inbox_mark',
+      `UPDATE inbound_update AS i SET processed_at = now(), attempts = i.attempts + 1, failure = u.failure
+       FROM unnest($1::bigint[], $2::text[]) AS u(id, failure)
+       WHERE i.update_id = u.id`,
+      [items.map((i) => int8(i.id)), items.map((i) => i.failure)],
+    );
     return items.map(() => undefined);
   });
 

@@ -8,6 +8,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.ts';
 import { type Db, Prisma } from '../db/client.ts';
+import { int8, sql } from '../db/sql.ts';
 import { isValidPin } from '../domain/pin.ts';
 import type { LocalizedName } from '../domain/reference.ts';
 import {
@@ -621,10 +622,13 @@ export function identityService(opts: IdentityOptions) {
      * cost no second query).
      */
     async whoIs(telegramId: number): Promise<{ language: string | null; staff: StaffLink[] }> {
-      const id = BigInt(telegramId);
-      const [row] = await db.$queryRaw<{ language: string | null; staff: boolean }[]>`
-        SELECT (SELECT language FROM chat_user WHERE telegram_id = ${id}) AS language,
-               EXISTS (SELECT 1 FROM staff_member WHERE telegram_id = ${id} AND revoked_at IS NULL) AS staff`;
+      const [row] = await sql<{ language: string | null; staff: boolean }>(
+        db,
+        'kattoo_who_is',
+        `SELECT (SELECT language FROM chat_user WHERE telegram_id = $1) AS language,
+                EXISTS (SELECT 1 FROM staff_member WHERE telegram_id = $1 AND revoked_at IS NULL) AS staff`,
+        [int8(telegramId)],
+      );
       return {
         language: row?.language ?? null,
         staff: row?.staff ? await activeLinks(db, telegramId) : [],

@@ -1,7 +1,8 @@
 // The two round trips of a submission (decision 0004): the application read together with the
 // reference version, and the seat decision made by the `submit_decision` SQL function, so that the
 // quota's row lock lives only inside the server.
-import { type Application, type Db, Prisma } from '../../db/client.ts';
+import type { Application, Db } from '../../db/client.ts';
+import { int8, sql } from '../../db/sql.ts';
 
 /** Application columns under the client's field names, enums as text (as the client returns them). */
 const FIELDS: [keyof Application, string][] = [
@@ -43,7 +44,7 @@ const FIELDS: [keyof Application, string][] = [
   ['createdAt', 'created_at'],
   ['updatedAt', 'updated_at'],
 ];
-const SELECT = Prisma.raw(FIELDS.map(([f, c]) => `a.${c} AS "${f}"`).join(', '));
+const SELECT = FIELDS.map(([f, c]) => `a.${c} AS "${f}"`).join(', ');
 
 /** The application if it is this Telegram user's, and the reference version, in one query. */
 export async function readOwnWithVersion(
@@ -51,11 +52,15 @@ export async function readOwnWithVersion(
   id: bigint,
   telegramId: number,
 ): Promise<{ application: Application | null; version: bigint }> {
-  const rows = await db.$queryRaw<(Application & { ref_version: bigint })[]>`
-    SELECT ${SELECT}, v.version AS ref_version
-    FROM reference_version v
-    LEFT JOIN application a ON a.id = ${id} AND a.telegram_id = ${BigInt(telegramId)}
-    WHERE v.id = 1`;
+  const rows = await sql<Application & { ref_version: bigint }>(
+    db,
+    'kattoo_read_own_with_version',
+    `SELECT ${SELECT}, v.version AS ref_version
+     FROM reference_version v
+     LEFT JOIN application a ON a.id = $1 AND a.telegram_id = $2
+     WHERE v.id = 1`,
+    [int8(id), int8(telegramId)],
+  );
   const row = rows[0];
   if (!row) throw new Error('reference_version has no row: migrations not applied');
   const { ref_version, ...application } = row;
@@ -86,13 +91,31 @@ export type DecisionResult =
 
 /** Locks the draft and its quota, takes a seat or waitlists, and records it all (one statement). */
 export async function decideSubmission(db: Db, d: DecisionInput): Promise<DecisionResult> {
-  const rows = await db.$queryRaw<{ outcome: string; received_seq: bigint | null }[]>`
-    SELECT outcome, received_seq FROM submit_decision(
-      ${d.applicationId}::bigint, ${BigInt(d.telegramId)}::bigint, ${d.schoolId}::integer, ${d.language}::text,
-      ${d.campaignId}::text, ${d.basis}::text, ${d.stageOrdinal}::integer, ${d.catchmentMatch}::boolean,
-      ${d.at}::timestamptz, ${d.documentsDueAt}::timestamptz, ${d.refuseWhenFull}::boolean,
-      ${d.statuses.submitted}::text, ${d.statuses.admitted}::text, ${d.statuses.waitlisted}::text,
-      ${d.actor.kind}::text, ${d.actor.id}::text)`;
+  const rows = await sql<{ outcome: string; received_seq: bigint | null }>(
+    db,
+    'kattoo_submit_decision',
+    `SELECT outcome, received_seq FROM submit_decision(
+       $1::bigint, $2::bigint, $3::integer, $4::text, $5::text, $6::text, $7::integer, $8::boolean,
+       $9::timestamptz, $10::timestamptz, $11::boolean, $12::text, $13::text, $14::text, $15::text, $16::text)`,
+    [
+      int8(d.applicationId),
+      int8(d.telegramId),
+      d.schoolId,
+      d.language,
+      d.campaignId,
+      d.basis,
+      d.stageOrdinal,
+      d.catchmentMatch,
+      d.at,
+      d.documentsDueAt,
+      d.refuseWhenFull,
+      d.statuses.submitted,
+      d.statuses.admitted,
+      d.statuses.waitlisted,
+      d.actor.kind,
+      d.actor.id,
+    ],
+  );
   const r = rows[0];
   if (!r) throw new Error('submit_decision returned no row');
   const outcome =

@@ -8,56 +8,62 @@ import type { CatchmentRule } from '../../domain/eligibility.ts';
 
 export type CampaignWithStages = Campaign & { stages: Stage[] };
 
+type Loaded = {
+  campaign: CampaignWithStages | null;
+  schools: Map<number, School>;
+  rules: Map<number, CatchmentRule[]>;
+};
+
 export function referenceCache(db: Db) {
   let version: bigint | undefined;
-  let campaign: Promise<CampaignWithStages | null> | undefined;
-  const schools = new Map<number, Promise<School | null>>();
-  const rules = new Map<number, Promise<CatchmentRule[]>>();
+  let loaded: Promise<Loaded> | undefined;
 
-  /** Caches a load; a failed load is forgotten so the next call tries again. */
-  function remember<K, V>(map: Map<K, Promise<V>>, key: K, load: () => Promise<V>): Promise<V> {
-    let p = map.get(key);
-    if (!p) {
-      p = load();
-      map.set(key, p);
-      p.catch(() => map.delete(key));
+  // All of it at once (a country has ~2,300 schools and ~10,000 catchment rules: a few MB, ~100 ms):
+  // in a rush every press names another school, and a miss per school would cost a query each.
+  async function load(): Promise<Loaded> {
+    const [campaign, schools, rules] = await Promise.all([
+      db.campaign.findFirst({ where: { active: true }, include: { stages: true }, orderBy: { id: 'desc' } }),
+      db.school.findMany(),
+      db.catchment.findMany({
+        select: { schoolId: true, settlement: true, street: true, houseFrom: true, houseTo: true },
+      }),
+    ]);
+    const bySchool = new Map<number, CatchmentRule[]>();
+    for (const { schoolId, ...rule } of rules) {
+      const list = bySchool.get(schoolId);
+      if (list) list.push(rule);
+      else bySchool.set(schoolId, [rule]);
     }
-    return p;
+    return { campaign, schools: new Map(schools.map((x) => [x.id, x])), rules: bySchool };
+  }
+
+  function current(): Promise<Loaded> {
+    if (!loaded) {
+      const p = load();
+      loaded = p;
+      // a failed load is forgotten so that the next call tries again
+      p.catch(() => {
+        if (loaded === p) loaded = undefined;
+      });
+    }
+    return loaded;
   }
 
   return {
-    /** Drops everything cached when `current` (read from the database just now) differs. */
-    check(current: bigint): void {
-      if (current === version) return;
-      version = current;
-      campaign = undefined;
-      schools.clear();
-      rules.clear();
+    /** Drops everything cached when `v` (read from the database just now) differs. */
+    check(v: bigint): void {
+      if (v === version) return;
+      version = v;
+      loaded = undefined;
     },
-    activeCampaign(): Promise<CampaignWithStages | null> {
-      if (!campaign) {
-        const p = db.campaign.findFirst({
-          where: { active: true },
-          include: { stages: true },
-          orderBy: { id: 'desc' },
-        });
-        campaign = p;
-        p.catch(() => {
-          if (campaign === p) campaign = undefined;
-        });
-      }
-      return campaign;
+    async activeCampaign(): Promise<CampaignWithStages | null> {
+      return (await current()).campaign;
     },
-    school(id: number): Promise<School | null> {
-      return remember(schools, id, () => db.school.findUnique({ where: { id } }));
+    async school(id: number): Promise<School | null> {
+      return (await current()).schools.get(id) ?? null;
     },
-    catchmentRules(schoolId: number): Promise<CatchmentRule[]> {
-      return remember(rules, schoolId, () =>
-        db.catchment.findMany({
-          where: { schoolId },
-          select: { settlement: true, street: true, houseFrom: true, houseTo: true },
-        }),
-      );
+    async catchmentRules(schoolId: number): Promise<CatchmentRule[]> {
+      return (await current()).rules.get(schoolId) ?? [];
     },
   };
 }
