@@ -4,14 +4,14 @@
 // /telegram/webhook (keep-alive, C concurrent requests, one chat per parent), answers the Bot API as a
 // fast stand-in, and sees each decision committed. Then the invariants are checked, and pgbench runs the
 // minimal SQL transaction of a submission in the same database (bench/rush-pgbench.ts) for the ratio.
-//   node --import tsx bench/rush.ts [--families 10000] [--concurrency 200] [--pgbench-seconds 15]
+//   node --import tsx bench/rush.ts [--families 10000] [--concurrency 40] [--pgbench-seconds 15]
 //     [--warmup 300] [--poll-ms 10] [--pgbench-clients <app pool>] [--throttle] [--rate <presses/s>]
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { performance as perf } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import pg from 'pg';
-import { startKattoo } from '../bot/app.ts';
+import { startKattoo, WEBHOOK_MAX_CONNECTIONS } from '../bot/app.ts';
 import { AdjustableClock } from '../core/clock.ts';
 import { loadConfig } from '../core/config.ts';
 import { startEmbeddedPostgres } from '../core/db/embedded.ts';
@@ -26,7 +26,8 @@ const arg = (name: string, d: number) => {
   return i > 0 ? Number(process.argv[i + 1]) : d;
 };
 const N = arg('families', 10_000);
-const C = arg('concurrency', 200);
+// Telegram keeps at most max_connections webhook requests open: Kattoo sets 40 (bot/app.ts)
+const C = arg('concurrency', WEBHOOK_MAX_CONNECTIONS);
 const WARMUP = arg('warmup', 300);
 const PGBENCH_SECONDS = arg('pgbench-seconds', 15);
 const POLL_MS = arg('poll-ms', 10);

@@ -47,6 +47,13 @@ export const SIMULATOR_PREFIX = '/sim/telegram';
  * handler waits on something slow (the registry) is acknowledged in time and finishes from the inbox.
  */
 export const WEBHOOK_ACK_WITHIN_MS = 2_000;
+/**
+ * Requests Telegram may keep open to the webhook at once (Telegram's default; 1–100). With the 200
+ * sent after handling, this bounds the updates in the process, so an update's time here is about
+ * this many ÷ the updates handled per second (bench/README.md: 40 gave p99 114 ms, 100 gave 372 ms,
+ * and more decisions per second, not fewer).
+ */
+export const WEBHOOK_MAX_CONNECTIONS = 40;
 
 export type Kattoo = {
   url: string;
@@ -305,7 +312,7 @@ async function start(
     await bot.api.setWebhook(`${publicUrl}/telegram/webhook`, {
       secret_token: webhookSecret,
       allowed_updates: [...ALLOWED_UPDATES],
-      max_connections: 100,
+      max_connections: WEBHOOK_MAX_CONNECTIONS,
     });
     log.info('webhook mode: Telegram posts updates to /telegram/webhook');
   } else {
