@@ -68,6 +68,25 @@ describe('webhook mode', () => {
     );
   });
 
+  it('answers Telegram once the update is handled, so a rush waits at Telegram (decision 0004)', async () => {
+    const before = sentTo(chat.id).length;
+    const r = await post({
+      update_id: nextId++,
+      message: {
+        message_id: 2,
+        date: 0,
+        chat,
+        from,
+        text: '/help',
+        entities: [{ type: 'bot_command', offset: 0, length: 5 }],
+      },
+    });
+    expect(r.status).toBe(200);
+    // no waiting for the dispatcher here: the reply went out before the 200
+    expect(sentTo(chat.id).length).toBe(before + 1);
+    expect(app.sim.webhookInfo().max_connections).toBe(40);
+  });
+
   it('answers forged callback data, a sticker and a foreign chat’s button without breaking', async () => {
     const message = {
       message_id: 1,

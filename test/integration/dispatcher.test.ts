@@ -51,6 +51,31 @@ describe('update dispatcher over the PostgreSQL inbox (K-CORE-3)', () => {
     expect(rows.every((r) => r.processedAt !== null && r.attempts === 1 && r.failure === null)).toBe(true);
   });
 
+  it('lets the webhook wait for an update to be handled, but never longer than its bound', async () => {
+    let release: () => void = () => {};
+    const d = new UpdateDispatcher(
+      async (u) => {
+        if (u.update_id === 6001) await new Promise<void>((r) => (release = r));
+      },
+      inboxRepository(t.db),
+      log,
+    );
+    await d.accept(text(6000, 60, 'quick'));
+    let started = performance.now();
+    await d.settled(6000, 5_000);
+    expect(performance.now() - started).toBeLessThan(4_000);
+    expect((await t.db.inboundUpdate.findUnique({ where: { updateId: 6000n } }))?.processedAt).not.toBeNull();
+    await d.accept(text(6001, 61, 'slow'));
+    started = performance.now();
+    await d.settled(6001, 100);
+    const waited = performance.now() - started;
+    expect(waited).toBeGreaterThanOrEqual(90);
+    expect(waited).toBeLessThan(2_000);
+    release();
+    await d.idle();
+    expect((await t.db.inboundUpdate.findUnique({ where: { updateId: 6001n } }))?.processedAt).not.toBeNull();
+  });
+
   it('keeps each chat in order while chats run concurrently', async () => {
     const log2: string[] = [];
     let inFlight = 0;
