@@ -13,27 +13,44 @@ export type OutboxItem = {
 };
 
 export const MAX_ATTEMPTS = 6;
+/** reminders to submit a prepared draft: dropped unsent when the draft was submitted or withdrawn */
+export const STAGE_REMINDERS = ['stage_opens_tomorrow', 'stage_open_now'] as const;
 
 export function outboxRepository(db: Db) {
   return {
     async claimDue(now: Date, limit: number, staleAfterMs = 5 * 60_000): Promise<OutboxItem[]> {
       const stale = new Date(Date.now() - staleAfterMs);
       const rows = await db.$queryRaw<
-        { id: bigint; telegram_id: bigint; kind: string; params: Record<string, unknown>; attempts: number }[]
+        {
+          id: bigint;
+          telegram_id: bigint;
+          kind: string;
+          params: Record<string, unknown>;
+          attempts: number;
+          status: string;
+        }[]
       >`
-        UPDATE outbox_message SET status = 'sending', attempts = attempts + 1, claimed_at = now()
-        WHERE id IN (
+        UPDATE outbox_message o SET attempts = o.attempts + 1, claimed_at = now(),
+          -- "your draft can be submitted now" is moot once it was: at opening, most parents press
+          -- Submit before the reminder's turn comes at 30 messages/s
+          status = CASE WHEN o.kind IN (${STAGE_REMINDERS[0]}, ${STAGE_REMINDERS[1]}) AND EXISTS (
+              SELECT 1 FROM application a
+              WHERE a.id = (o.params->>'applicationId')::bigint AND a.status <> 'draft')
+            THEN 'obsolete' ELSE 'sending' END
+        WHERE o.id IN (
           SELECT id FROM outbox_message
           WHERE (status = 'pending' AND (due_at IS NULL OR due_at <= ${now})) OR (status = 'sending' AND claimed_at < ${stale})
           ORDER BY due_at NULLS FIRST, id LIMIT ${limit} FOR UPDATE SKIP LOCKED)
-        RETURNING id, telegram_id, kind, params, attempts`;
-      return rows.map((r) => ({
-        id: r.id,
-        telegramId: r.telegram_id,
-        kind: r.kind,
-        params: r.params,
-        attempts: r.attempts,
-      }));
+        RETURNING o.id, o.telegram_id, o.kind, o.params, o.attempts, o.status`;
+      return rows
+        .filter((r) => r.status === 'sending')
+        .map((r) => ({
+          id: r.id,
+          telegramId: r.telegram_id,
+          kind: r.kind,
+          params: r.params,
+          attempts: r.attempts,
+        }));
     },
     async markSent(id: bigint): Promise<void> {
       await db.outboxMessage.update({ where: { id }, data: { status: 'sent', sentAt: new Date() } });

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdjustableClock, bishkekTime } from '../../core/clock.ts';
 import { createLogger } from '../../core/logger.ts';
+import { outboxRepository } from '../../core/notifications/outbox.ts';
 import { applicationService } from '../../core/services/applications/service.ts';
 import { schoolAdmissionsService } from '../../core/services/school/admissions.ts';
 import { type DeadlineCounts, deadlineService } from '../../core/services/school/deadlines.ts';
@@ -186,6 +187,15 @@ describe('deadline jobs on PostgreSQL with the demo clock', () => {
     expect((await at('2026-06-01', '11:00', 2)).reminders.stageOpen).toBe(0);
     expect(await messages('stage_open_now')).toHaveLength(2);
     await apps.withdraw(late.id, late.tg);
+    // the late draft is no longer one: its reminders are dropped unsent, the other parent's go out
+    const claimed = await outboxRepository(t.db).claimDue(bishkekTime('2026-06-01', '10:01'), 100);
+    const reminders = claimed.filter((m) => m.kind.startsWith('stage_'));
+    expect(reminders.map((m) => Number(m.telegramId))).toEqual([R.tg, R.tg]);
+    const dropped = await t.db.outboxMessage.findMany({ where: { telegramId: BigInt(late.tg) } });
+    expect(dropped.map((m) => [m.kind, m.status]).sort()).toEqual([
+      ['stage_open_now', 'obsolete'],
+      ['stage_opens_tomorrow', 'obsolete'],
+    ]);
   });
 
   it('reminds of the documents three days before and the day before, once each, only those still missing', async () => {

@@ -224,7 +224,7 @@ export function deadlineService(deps: { db: Db; clock: Clock; log: Logger }) {
       const n = await db.$executeRaw`
         INSERT INTO outbox_message (telegram_id, kind, params, dedupe_key, due_at)
         SELECT a.telegram_id, ${which.kind},
-               jsonb_strip_nulls(jsonb_build_object('number', a.number, 'schoolId', a.school_id,
+               jsonb_strip_nulls(jsonb_build_object('number', a.number, 'applicationId', a.id::text, 'schoolId', a.school_id,
                  'language', a.language::text, 'due', ${due.toISOString()}::text)),
                ${`remind:${which.key}:`} || a.id::text || ${`:${due.getTime()}`}, ${send}
         FROM application a
@@ -329,7 +329,7 @@ export function deadlineService(deps: { db: Db; clock: Clock; log: Logger }) {
       const n = await db.$executeRaw(Prisma.sql`
         INSERT INTO outbox_message (telegram_id, kind, params, dedupe_key, due_at)
         SELECT a.telegram_id, ${which.kind},
-               jsonb_strip_nulls(jsonb_build_object('number', a.number, 'schoolId', a.school_id,
+               jsonb_strip_nulls(jsonb_build_object('number', a.number, 'applicationId', a.id::text, 'schoolId', a.school_id,
                  'language', a.language::text, 'stage', ${s.ordinal}::int)),
                ${`remind:stage_${which.key}:${s.id}:`} || a.id::text, ${send}
         FROM application a
