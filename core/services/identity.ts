@@ -7,6 +7,7 @@
 // conversation to answer in; another channel would pass its own.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.ts';
+import { batcher } from '../db/batch.ts';
 import { type Db, Prisma } from '../db/client.ts';
 import { int8, sql } from '../db/sql.ts';
 import { isValidPin } from '../domain/pin.ts';
@@ -171,6 +172,19 @@ type StaffRow = {
 
 export function identityService(opts: IdentityOptions) {
   const { db, clock } = opts;
+  // every update asks this: the updates arriving together ask in one statement (core/db/batch.ts)
+  const whoMany = batcher<number, { language: string | null; staff: boolean }>(async (ids) => {
+    const rows = await sql<{ language: string | null; staff: boolean }>(
+      db,
+      'kattoo_who_is',
+      `SELECT (SELECT language FROM chat_user WHERE telegram_id = u.id) AS language,
+              EXISTS (SELECT 1 FROM staff_member WHERE telegram_id = u.id AND revoked_at IS NULL) AS staff
+       FROM unnest($1::bigint[]) WITH ORDINALITY AS u(id, ord)
+       ORDER BY u.ord`,
+      [ids.map(int8)],
+    );
+    return rows;
+  });
   const signInTtl = opts.signInTtlMs ?? SIGN_IN_TTL_MS;
   const inviteTtl = opts.inviteTtlMs ?? INVITE_TTL_MS;
   const baseUrl = () =>
@@ -622,13 +636,7 @@ export function identityService(opts: IdentityOptions) {
      * cost no second query).
      */
     async whoIs(telegramId: number): Promise<{ language: string | null; staff: StaffLink[] }> {
-      const [row] = await sql<{ language: string | null; staff: boolean }>(
-        db,
-        'kattoo_who_is',
-        `SELECT (SELECT language FROM chat_user WHERE telegram_id = $1) AS language,
-                EXISTS (SELECT 1 FROM staff_member WHERE telegram_id = $1 AND revoked_at IS NULL) AS staff`,
-        [int8(telegramId)],
-      );
+      const row = await whoMany(telegramId);
       return {
         language: row?.language ?? null,
         staff: row?.staff ? await activeLinks(db, telegramId) : [],

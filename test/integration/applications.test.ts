@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdjustableClock } from '../../core/clock.ts';
 import { createLogger } from '../../core/logger.ts';
-import { decideSubmission } from '../../core/services/applications/decision.ts';
+import { submissionStatements } from '../../core/services/applications/decision.ts';
 import { ApplicationError } from '../../core/services/applications/errors.ts';
 import { applicationService } from '../../core/services/applications/service.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
@@ -15,7 +15,7 @@ describe('registration use cases on PostgreSQL', () => {
   const clock = new AdjustableClock(STAGE1_OPEN);
   let registryDown = false;
   const children: StubChild[] = [];
-  for (let i = 1; i <= 12; i++) {
+  for (let i = 1; i <= 14; i++) {
     children.push({
       pin: childPin(i),
       series: 'KG',
@@ -244,12 +244,53 @@ describe('registration use cases on PostgreSQL', () => {
       actor: { kind: 'parent', id: '1011' },
     };
     const quotaBefore = await t.db.quota.findMany({ orderBy: { schoolId: 'asc' } });
-    expect((await decideSubmission(t.db, { ...input, schoolId: first?.id as number })).outcome).toBe(
-      'changed',
-    );
-    expect((await decideSubmission(t.db, { ...input, telegramId: 9999 })).outcome).toBe('not_found');
+    const { decide } = submissionStatements(t.db);
+    expect((await decide({ ...input, schoolId: first?.id as number })).outcome).toBe('changed');
+    expect((await decide({ ...input, telegramId: 9999 })).outcome).toBe('not_found');
     expect(await t.db.quota.findMany({ orderBy: { schoolId: 'asc' } })).toEqual(quotaBefore);
     expect(await t.db.applicationTransition.count({ where: { applicationId: BigInt(d.id) } })).toBe(1);
+  });
+
+  it('decides presses that arrive together in one statement, each as if alone; a bad one fails alone', async () => {
+    const stmts = submissionStatements(t.db);
+    const school = await t.db.school.findUniqueOrThrow({ where: { code: codes[2] as string } });
+    const drafts = await Promise.all([12, 13, 14].map((i) => draftFor(i)));
+    await Promise.all(
+      drafts.map(async (d, k) => {
+        await svc.chooseSchool(d.id, 1012 + k, codes[2] as string, 'ky');
+        await svc.setContact(d.id, 1012 + k, '0700 123 456', true);
+      }),
+    );
+    const input = (k: number) => ({
+      applicationId: BigInt(drafts[k]?.id as string),
+      telegramId: 1012 + k,
+      schoolId: school.id,
+      language: 'ky',
+      campaignId: CAMPAIGN,
+      basis: 'free_seats',
+      stageOrdinal: 3,
+      catchmentMatch: false,
+      at: clock.now(),
+      documentsDueAt: clock.now(),
+      refuseWhenFull: false,
+      statuses: { submitted: 'submitted', admitted: 'admitted', waitlisted: 'waitlisted' },
+      actor: { kind: 'parent', id: String(1012 + k) },
+    });
+    const results = await Promise.allSettled([
+      stmts.decide(input(0)),
+      stmts.decide({ ...input(1), basis: 'no_such_stage' }), // fails inside, after taking a seat
+      stmts.decide(input(2)),
+      stmts.decide(input(0)), // a double tap in the same group
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    const [a, , c, again] = results.map((r) => (r.status === 'fulfilled' ? r.value : null));
+    expect(a?.outcome).toBe('admitted'); // school 3 has two seats
+    expect(c?.outcome).toBe('admitted');
+    expect(again).toEqual({ outcome: 'repeated', receivedSeq: a?.receivedSeq });
+    expect((a?.receivedSeq ?? 0n) < (c?.receivedSeq ?? 0n)).toBe(true); // in the order they came
+    const quota = await t.db.quota.findFirstOrThrow({ where: { schoolId: school.id, language: 'ky' } });
+    expect(quota.taken).toBe(2);
+    expect((await svc.get(drafts[1]?.id as string, 1013)).status).toBe('draft');
   });
 
   it('does not let a foreign Telegram account read or act on an application (K-REL-3)', async () => {

@@ -1,6 +1,10 @@
 // The two round trips of a submission (decision 0004): the application read together with the
 // reference version, and the seat decision made by the `submit_decision` SQL function, so that the
-// quota's row lock lives only inside the server.
+// quota's row lock lives only inside the server. Both are grouped (core/db/batch.ts): presses that
+// arrive together are read by one statement and decided by one statement, in one transaction, in
+// the order they arrived within each quota.
+
+import { batcher } from '../../db/batch.ts';
 import type { Application, Db } from '../../db/client.ts';
 import { int8, sql } from '../../db/sql.ts';
 
@@ -46,26 +50,7 @@ const FIELDS: [keyof Application, string][] = [
 ];
 const SELECT = FIELDS.map(([f, c]) => `a.${c} AS "${f}"`).join(', ');
 
-/** The application if it is this Telegram user's, and the reference version, in one query. */
-export async function readOwnWithVersion(
-  db: Db,
-  id: bigint,
-  telegramId: number,
-): Promise<{ application: Application | null; version: bigint }> {
-  const rows = await sql<Application & { ref_version: bigint }>(
-    db,
-    'kattoo_read_own_with_version',
-    `SELECT ${SELECT}, v.version AS ref_version
-     FROM reference_version v
-     LEFT JOIN application a ON a.id = $1 AND a.telegram_id = $2
-     WHERE v.id = 1`,
-    [int8(id), int8(telegramId)],
-  );
-  const row = rows[0];
-  if (!row) throw new Error('reference_version has no row: migrations not applied');
-  const { ref_version, ...application } = row;
-  return { application: application.id === null ? null : (application as Application), version: ref_version };
-}
+type Own = { application: Application | null; version: bigint };
 
 export type DecisionInput = {
   applicationId: bigint;
@@ -89,35 +74,39 @@ export type DecisionResult =
   | { outcome: 'repeated'; receivedSeq: bigint | null }
   | { outcome: 'not_found' | 'changed' | 'no_quota' | 'school_full'; receivedSeq: null };
 
-/** Locks the draft and its quota, takes a seat or waitlists, and records it all (one statement). */
-export async function decideSubmission(db: Db, d: DecisionInput): Promise<DecisionResult> {
-  const rows = await sql<{ outcome: string; received_seq: bigint | null }>(
-    db,
-    'kattoo_submit_decision',
-    `SELECT outcome, received_seq FROM submit_decision(
-       $1::bigint, $2::bigint, $3::integer, $4::text, $5::text, $6::text, $7::integer, $8::boolean,
-       $9::timestamptz, $10::timestamptz, $11::boolean, $12::text, $13::text, $14::text, $15::text, $16::text)`,
-    [
-      int8(d.applicationId),
-      int8(d.telegramId),
-      d.schoolId,
-      d.language,
-      d.campaignId,
-      d.basis,
-      d.stageOrdinal,
-      d.catchmentMatch,
-      d.at,
-      d.documentsDueAt,
-      d.refuseWhenFull,
-      d.statuses.submitted,
-      d.statuses.admitted,
-      d.statuses.waitlisted,
-      d.actor.kind,
-      d.actor.id,
-    ],
-  );
-  const r = rows[0];
-  if (!r) throw new Error('submit_decision returned no row');
+const DECIDE = `SELECT u.ord, d.outcome, d.received_seq
+  FROM unnest($1::bigint[], $2::bigint[], $3::integer[], $4::text[], $5::text[], $6::text[], $7::integer[],
+              $8::boolean[], $9::timestamptz[], $10::timestamptz[], $11::boolean[], $12::text[], $13::text[],
+              $14::text[], $15::text[], $16::text[])
+       WITH ORDINALITY AS u(app, tg, school, lang, campaign, basis, stage, catchment, at, due, refuse,
+                            submitted, admitted, waitlisted, actor_kind, actor_id, ord)
+  CROSS JOIN LATERAL submit_decision(u.app, u.tg, u.school, u.lang, u.campaign, u.basis, u.stage,
+    u.catchment, u.at, u.due, u.refuse, u.submitted, u.admitted, u.waitlisted, u.actor_kind, u.actor_id) d
+  ORDER BY u.ord`;
+
+function decisionParams(items: DecisionInput[]): unknown[] {
+  const col = <T>(f: (d: DecisionInput) => T) => items.map(f);
+  return [
+    col((d) => int8(d.applicationId)),
+    col((d) => int8(d.telegramId)),
+    col((d) => d.schoolId),
+    col((d) => d.language),
+    col((d) => d.campaignId),
+    col((d) => d.basis),
+    col((d) => d.stageOrdinal),
+    col((d) => d.catchmentMatch),
+    col((d) => d.at),
+    col((d) => d.documentsDueAt),
+    col((d) => d.refuseWhenFull),
+    col((d) => d.statuses.submitted),
+    col((d) => d.statuses.admitted),
+    col((d) => d.statuses.waitlisted),
+    col((d) => d.actor.kind),
+    col((d) => d.actor.id),
+  ];
+}
+
+function toResult(d: DecisionInput, r: { outcome: string; received_seq: bigint | null }): DecisionResult {
   const outcome =
     r.outcome === d.statuses.admitted
       ? 'admitted'
@@ -126,3 +115,92 @@ export async function decideSubmission(db: Db, d: DecisionInput): Promise<Decisi
         : r.outcome;
   return { outcome, receivedSeq: r.received_seq } as DecisionResult;
 }
+
+/** Quota by quota, each quota's presses in the order they came: one lock order for every group. */
+function lockOrder(items: DecisionInput[]): number[] {
+  return items
+    .map((d, i) => ({ d, i }))
+    .sort(
+      (x, y) =>
+        x.d.schoolId - y.d.schoolId ||
+        (x.d.language < y.d.language ? -1 : x.d.language > y.d.language ? 1 : 0) ||
+        x.i - y.i,
+    )
+    .map((x) => x.i);
+}
+
+export function submissionStatements(db: Db) {
+  async function decideGroup(items: DecisionInput[]): Promise<DecisionResult[]> {
+    const order = lockOrder(items);
+    const sorted = order.map((i) => items[i] as DecisionInput);
+    const rows = await sql<{ ord: bigint; outcome: string; received_seq: bigint | null }>(
+      db,
+      'kattoo_submit_decisions',
+      DECIDE,
+      decisionParams(sorted),
+    );
+    const out: DecisionResult[] = new Array(items.length);
+    for (const r of rows) {
+      const k = Number(r.ord) - 1;
+      const i = order[k] as number;
+      out[i] = toResult(items[i] as DecisionInput, r);
+    }
+    return out;
+  }
+
+  const decideMany = batcher<DecisionInput, DecisionResult | { error: unknown }>(
+    async (items) => {
+      try {
+        return await decideGroup(items);
+      } catch (e) {
+        if (items.length === 1) return [{ error: e }];
+        // One transaction for the group: a failure (a deadlock with another process's group, say)
+        // would fail them all, so each is decided again on its own, in the order they came.
+        const out: (DecisionResult | { error: unknown })[] = [];
+        for (const d of items) {
+          out.push(
+            await decideGroup([d]).then(
+              (r) => r[0] as DecisionResult,
+              (error) => ({ error }),
+            ),
+          );
+        }
+        return out;
+      }
+    },
+    { max: 100 },
+  );
+
+  const readMany = batcher<{ id: bigint; telegramId: number }, Own>(async (items) => {
+    const rows = await sql<Application & { ref_version: bigint; ord: bigint }>(
+      db,
+      'kattoo_read_own_with_version',
+      `SELECT u.ord, ${SELECT}, v.version AS ref_version
+       FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS u(id, tg, ord)
+       CROSS JOIN reference_version v
+       LEFT JOIN application a ON a.id = u.id AND a.telegram_id = u.tg
+       WHERE v.id = 1
+       ORDER BY u.ord`,
+      [items.map((i) => int8(i.id)), items.map((i) => int8(i.telegramId))],
+    );
+    if (rows.length !== items.length) throw new Error('reference_version has no row: migrations not applied');
+    return rows.map(({ ref_version, ord: _ord, ...application }) => ({
+      application: application.id === null ? null : (application as Application),
+      version: ref_version,
+    }));
+  });
+
+  return {
+    /** The application if it is this Telegram user's, and the reference version. */
+    readOwnWithVersion(id: bigint, telegramId: number): Promise<Own> {
+      return readMany({ id, telegramId });
+    },
+    /** Locks the draft and its quota, takes a seat or waitlists, and records it all. */
+    async decide(d: DecisionInput): Promise<DecisionResult> {
+      const r = await decideMany(d);
+      if ('error' in r) throw r.error;
+      return r;
+    },
+  };
+}
+export type SubmissionStatements = ReturnType<typeof submissionStatements>;

@@ -21,7 +21,7 @@ import type { Registry } from '../../registry/tunduk.ts';
 import type { BirthRecord, RegisteredAddress } from '../../registry/types.ts';
 import { offerDeadline } from '../school/local-time.ts';
 import { alertSeatMoves, completeOffers } from '../school/seat-events.ts';
-import { decideSubmission, readOwnWithVersion } from './decision.ts';
+import { submissionStatements } from './decision.ts';
 import { ApplicationError } from './errors.ts';
 import { type Actor, enqueueMessage, recordTransition, SYSTEM, type Tx } from './ledger.ts';
 import { normalizeKgPhone } from './phone.ts';
@@ -132,6 +132,7 @@ function viewOf(a: Application, school: SchoolNames | null): ApplicationView {
 export function applicationService(deps: { db: Db; clock: Clock; registry: Registry; log: Logger }) {
   const { db, clock, registry, log } = deps;
   const reference = referenceCache(db);
+  const statements = submissionStatements(db);
 
   async function inTx<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
@@ -561,7 +562,7 @@ export function applicationService(deps: { db: Db; clock: Clock; registry: Regis
       // Two round trips (decision 0004): the row with the reference version, then the decision under
       // the locks. 'changed' means the draft moved between the two (another tap, an edit): read again.
       for (let attempt = 1; ; attempt++) {
-        const { application: a, version } = await readOwnWithVersion(db, key, telegramId);
+        const { application: a, version } = await statements.readOwnWithVersion(key, telegramId);
         if (!a) throw new ApplicationError('not_found');
         reference.check(version);
         const schoolOf = async (schoolId: number | null) => (schoolId ? reference.school(schoolId) : null);
@@ -605,7 +606,7 @@ export function applicationService(deps: { db: Db; clock: Clock; registry: Regis
           waitlisted: transition(submitted, 'no_seat'),
         };
         const decided = await withRetry(() =>
-          decideSubmission(db, {
+          statements.decide({
             applicationId: a.id,
             telegramId,
             schoolId: school.id,
