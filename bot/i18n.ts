@@ -43,8 +43,32 @@ await instance.init({
   ),
 });
 
+/**
+ * One translator per language, made once. A key asked without options always gives the same text (the
+ * catalogues are loaded once), so that text is remembered: a screen is mostly such lines, and i18next's
+ * lookup was a tenth of the work of answering a press in the opening rush (bench/README.md).
+ */
+const translators = new Map<UiLanguage, Translate>(
+  UI_LANGUAGES.map((lang) => {
+    const fixed = instance.getFixedT(lang);
+    const known = new Map<string, string>();
+    const t = ((key: unknown, ...rest: unknown[]) => {
+      if (rest.length > 0 || typeof key !== 'string')
+        return (fixed as unknown as (...a: unknown[]) => unknown)(key, ...rest);
+      let text = known.get(key);
+      if (text === undefined) {
+        text = fixed(key);
+        // bounded, whatever keys are asked for: the catalogues have ~2,000 per language
+        if (known.size < 10_000) known.set(key, text);
+      }
+      return text;
+    }) as unknown as Translate;
+    return [lang, t];
+  }),
+);
+
 export function translator(lang: UiLanguage): Translate {
-  return instance.getFixedT(lang);
+  return translators.get(lang) ?? (translators.get(DEFAULT_LANGUAGE) as Translate);
 }
 
 export function isUiLanguage(v: unknown): v is UiLanguage {

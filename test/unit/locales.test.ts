@@ -18,4 +18,14 @@ describe('message catalogues (K-CORE-7)', () => {
     expect(ru('schools.count', { count: 25 })).toBe('Найдено 25 школ.');
     expect(translator('en')('schools.count', { count: 1 })).toBe('1 school found.');
   });
+
+  it('remember a line asked without values, but fill in every line asked with values', () => {
+    const ru = translator('ru');
+    expect(translator('ru')).toBe(ru); // one per language
+    expect(ru('wizard:result.documents_only')).toBe(ru('wizard:result.documents_only'));
+    expect(ru('wizard:result.documents_only')).not.toBe(translator('ky')('wizard:result.documents_only'));
+    expect(ru('wizard:result.admitted', { status: 'A', number: '1' })).toContain('№ 1');
+    expect(ru('wizard:result.admitted', { status: 'B', number: '2' })).toContain('№ 2');
+    expect(ru('schools.count', { count: 3 })).toBe('Найдено 3 школы.');
+  });
 });
