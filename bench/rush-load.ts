@@ -216,7 +216,7 @@ async function rush(job: RushJob): Promise<void> {
 
   const agent = new Agent({ keepAlive: true, maxSockets: job.concurrency });
   const url = new URL(job.webhookUrl);
-  const post = (body: string) =>
+  const post = (body: string, i: number) =>
     new Promise<number>((resolve) => {
       const req = request(
         url,
@@ -226,8 +226,21 @@ async function rush(job: RushJob): Promise<void> {
           headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': job.secret },
         },
         (res) => {
-          res.resume();
-          res.on('end', () => resolve(res.statusCode ?? 0));
+          const chunks: Buffer[] = [];
+          res.on('data', (c) => chunks.push(c));
+          res.on('end', () => {
+            // a call carried in the webhook's answer, as Telegram runs it (here: the spinner)
+            try {
+              const carried = JSON.parse(Buffer.concat(chunks).toString()) as { method?: string };
+              if (carried.method) {
+                const m = `${carried.method} (in the webhook's answer)`;
+                calls.set(m, (calls.get(m) ?? 0) + 1);
+                if (carried.method === 'answerCallbackQuery' && Number.isNaN(answerAt[i]))
+                  answerAt[i] = now();
+              }
+            } catch {}
+            resolve(res.statusCode ?? 0);
+          });
         },
       );
       req.on('error', () => resolve(-1));
@@ -244,7 +257,7 @@ async function rush(job: RushJob): Promise<void> {
           if (wait > 0) await new Promise((r) => setTimeout(r, wait));
         }
         postAt[i] = now();
-        status[i] = await post(bodies[i] as string);
+        status[i] = await post(bodies[i] as string, i);
         ackAt[i] = now();
       }
     }),

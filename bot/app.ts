@@ -154,6 +154,7 @@ async function start(
   });
   const metrics = createMetrics();
   let dispatcher: UpdateDispatcher | undefined;
+  let callLate: (payload: string) => Promise<void> = async () => {};
   let started = false;
   const webhookSecret = config.telegram.webhookSecret;
   const http = createHttpServer({
@@ -168,7 +169,12 @@ async function start(
     },
     webhook:
       config.telegram.mode === 'webhook' && webhookSecret
-        ? { secret: webhookSecret, dispatcher: () => dispatcher, ackWithinMs: WEBHOOK_ACK_WITHIN_MS }
+        ? {
+            secret: webhookSecret,
+            dispatcher: () => dispatcher,
+            ackWithinMs: WEBHOOK_ACK_WITHIN_MS,
+            callLate: (payload: string) => callLate(payload),
+          }
         : undefined,
   });
   cleanups.push(() => http.close());
@@ -242,10 +248,16 @@ async function start(
   notify = identityNotifier(bot.api);
   botUsername = bot.botInfo.username;
 
+  callLate = async (payload) => {
+    const { method, ...params } = JSON.parse(payload) as { method: string };
+    const raw = bot.api.raw as unknown as Record<string, (p: unknown) => Promise<unknown>>;
+    // a button's spinner answered after the webhook's 200: harmless if Telegram finds it too old
+    await raw[method]?.(params).catch((e) => log.warn({ method, err: String(e) }, 'late call failed'));
+  };
   dispatcher = new UpdateDispatcher(
-    async (u) => {
+    async (u, envelope) => {
       try {
-        await bot.handleUpdate(u);
+        await bot.handleUpdate(u, envelope);
       } catch (e) {
         // handleUpdate rethrows; the error boundary (bot.catch) answers the user, the inbox records it.
         if (e instanceof BotError) await bot.errorHandler(e);

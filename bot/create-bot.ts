@@ -56,7 +56,11 @@ export const PUBLIC_COMMANDS: [string, string][] = [
 
 export function createBot(deps: BotDeps) {
   const { services, log } = deps;
-  const config: BotConfig<BotContext> = { botInfo: deps.botInfo, client: { apiRoot: deps.apiRoot } };
+  const config: BotConfig<BotContext> = {
+    botInfo: deps.botInfo,
+    // a button's answer (the spinner) may travel back in the webhook's own answer (bot/http/server.ts)
+    client: { apiRoot: deps.apiRoot, canUseWebhookReply: (method) => method === 'answerCallbackQuery' },
+  };
   const bot = new Bot<BotContext>(deps.token, config);
   if (deps.throttle !== false) bot.api.config.use(throttle(deps.throttle ?? {}));
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 }));

@@ -16,6 +16,8 @@ export type ServerDeps = {
     dispatcher: () => UpdateDispatcher | undefined;
     /** the longest a 200 waits for the update to be handled (decision 0004) */
     ackWithinMs: number;
+    /** a call meant for the answer that came after it (a JSON payload with its `method`) */
+    callLate: (payload: string) => Promise<void>;
   };
   bodyLimit?: number;
 };
@@ -56,14 +58,28 @@ export function createHttpServer(deps: ServerDeps): FastifyInstance {
       }
       const dispatcher = webhook.dispatcher();
       if (!dispatcher) return reply.code(503).send({ ok: false, description: 'starting' });
+      // One Bot API call may ride back in the answer (the button's spinner): Telegram runs it, and
+      // the bot saves a request. Made after the answer has gone, it is sent as a call of its own.
+      let answered = false;
+      let carried: string | undefined;
+      const envelope = {
+        send: async (payload: string) => {
+          if (!answered && carried === undefined) carried = payload;
+          else await webhook.callLate(payload);
+        },
+      };
       try {
         // Stored before the 200: once Telegram has it acknowledged, it is never lost (K-CORE-3).
         // Then handled before the 200 too, within a bound: backpressure (decision 0004).
-        if (await dispatcher.accept(update)) await dispatcher.settled(update.update_id, webhook.ackWithinMs);
+        if (await dispatcher.accept(update, envelope))
+          await dispatcher.settled(update.update_id, webhook.ackWithinMs);
       } catch (e) {
         deps.log.error({ err: String(e) }, 'could not store an update; Telegram will redeliver');
         return reply.code(500).send({ ok: false });
+      } finally {
+        answered = true;
       }
+      if (carried !== undefined) return reply.code(200).type('application/json').send(carried);
       return reply.code(200).send({ ok: true });
     });
   }

@@ -2,6 +2,10 @@
 // once Telegram has its 200 nothing is lost; a redelivered update_id is dropped; updates of one chat
 // run in order, different chats concurrently (K-TG-1, K-CORE-3).
 import type { Update } from 'grammy/types';
+
+/** Where a handler may put one Bot API call to travel back in the webhook's answer (grammY's). */
+export type ReplyEnvelope = { send?: (payload: string) => void | Promise<void> };
+
 import type { Logger } from '../../core/logger.ts';
 import type { InboxRepository } from '../../core/repositories/inbox-repository.ts';
 
@@ -29,7 +33,7 @@ export class UpdateDispatcher {
   readonly #recoverAfterMs: number;
 
   constructor(
-    private readonly handle: (u: Update) => Promise<void>,
+    private readonly handle: (u: Update, envelope?: ReplyEnvelope) => Promise<void>,
     private readonly inbox: InboxRepository,
     private readonly log: Logger,
     private readonly onDone: (result: 'ok' | 'error' | 'duplicate', ms: number) => void = () => {},
@@ -43,14 +47,14 @@ export class UpdateDispatcher {
    * Stores the update and schedules it. Resolves once it is stored (the moment to acknowledge
    * Telegram); false when this update_id was already received. Rejects when it could not be stored.
    */
-  async accept(update: Update): Promise<boolean> {
+  async accept(update: Update, envelope?: ReplyEnvelope): Promise<boolean> {
     const key = chatKeyOf(update);
     const fresh = await this.inbox.receive(update.update_id, key, update);
     if (!fresh) {
       this.onDone('duplicate', 0);
       return false;
     }
-    this.#schedule(key, update);
+    this.#schedule(key, update, envelope);
     return true;
   }
 
@@ -82,9 +86,9 @@ export class UpdateDispatcher {
     while (this.#tails.size > 0) await Promise.all([...this.#tails.values()]);
   }
 
-  #schedule(key: string, update: Update) {
+  #schedule(key: string, update: Update, envelope?: ReplyEnvelope) {
     const previous = this.#tails.get(key) ?? Promise.resolve();
-    const run = previous.then(() => this.#run(update));
+    const run = previous.then(() => this.#run(update, envelope));
     this.#inFlight.set(update.update_id, run);
     this.#tails.set(key, run);
     void run.finally(() => {
@@ -92,13 +96,13 @@ export class UpdateDispatcher {
     });
   }
 
-  async #run(update: Update): Promise<void> {
+  async #run(update: Update, envelope?: ReplyEnvelope): Promise<void> {
     if (this.#running >= this.#concurrency) await new Promise<void>((r) => this.#waiting.push(r));
     this.#running++;
     const started = performance.now();
     let failure: string | undefined;
     try {
-      await this.handle(update);
+      await this.handle(update, envelope);
     } catch (e) {
       failure = e instanceof Error ? e.message.slice(0, 500) : 'unknown error';
       this.log.error({ updateId: update.update_id, err: failure }, 'update handler threw');
