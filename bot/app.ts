@@ -46,7 +46,7 @@ export const SIMULATOR_PREFIX = '/sim/telegram';
  * Telegram keeps the backlog (it opens at most max_connections requests), while an update whose
  * handler waits on something slow (the registry) is acknowledged in time and finishes from the inbox.
  */
-export const WEBHOOK_ACK_WITHIN_MS = 2_000;
+export const WEBHOOK_ACK_WITHIN_MS = 1_000;
 /**
  * Requests Telegram may keep open to the webhook at once (Telegram's default; 1–100). With the 200
  * sent after handling, this bounds the updates in the process, so an update's time here is about
