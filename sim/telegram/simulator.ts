@@ -111,6 +111,8 @@ export type RecordedCall = {
   result?: unknown;
   errorCode?: number;
   description?: string;
+  /** set when the bot made the call in its answer to a webhook request, not as a request of its own */
+  via?: 'webhook_reply';
 };
 
 export type ReplyKeyboardState = {
@@ -1146,7 +1148,7 @@ export class TelegramSimulator {
     }
     if (parsed && typeof parsed === 'object' && typeof (parsed as { method?: unknown }).method === 'string') {
       const { method, ...params } = parsed as { method: string } & Record<string, unknown>;
-      await this.callApi(this.token, method, params);
+      await this.callApi(this.token, method, params, new Map(), 'webhook_reply');
     }
   }
 
@@ -1170,6 +1172,7 @@ export class TelegramSimulator {
     methodName: string,
     raw: Record<string, unknown>,
     files: Map<string, UploadedFile> = new Map(),
+    via?: RecordedCall['via'],
   ): Promise<ApiOutcome> {
     if (token !== this.token) {
       return { status: 401, body: { ok: false, error_code: 401, description: 'Unauthorized' } };
@@ -1183,6 +1186,7 @@ export class TelegramSimulator {
       method: handler ? canonicalMethod(methodName) : methodName,
       params: sanitize(raw, files),
       ok: false,
+      ...(via ? { via } : {}),
     };
     const finish = (outcome: ApiOutcome): ApiOutcome => {
       if (!outcome.drop) {

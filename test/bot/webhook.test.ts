@@ -1,5 +1,5 @@
 // Webhook mode (production's): the simulator posts updates to /telegram/webhook with the secret.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.ts';
 
 const SECRET = 'test_webhook_secret_123';
@@ -39,6 +39,21 @@ describe('webhook mode', () => {
     const u = app.user(0);
     u.start();
     await u.waitForBotMessage(/Тилди тандаңыз|1-класска/);
+  });
+
+  it('answers a pressed button through the webhook’s own answer, which Telegram runs', async () => {
+    const u = app.user(1);
+    u.start();
+    await u.waitForBotMessage(/Тилди тандаңыз|1-класска/);
+    const { callbackQueryId } = u.press(() => true);
+    await u.waitForCallbackAnswer(callbackQueryId as string);
+    // the answer came back in the webhook's answer: the bot made no request of its own for it
+    const answers = () =>
+      app.sim.calls.filter(
+        (c) => c.method === 'answerCallbackQuery' && String(c.params.callback_query_id) === callbackQueryId,
+      );
+    await vi.waitFor(() => expect(answers()).toHaveLength(1));
+    expect(answers()[0]?.via).toBe('webhook_reply');
   });
 
   it('refuses a missing or wrong secret and a body that is not an update', async () => {
