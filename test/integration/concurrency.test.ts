@@ -1,5 +1,7 @@
 // K-CORE-1/2/3 under real concurrency: several OS processes, each with its own connection pool, submit
-// 500 applications for one quota of 25 in the same instant, and double-tap some of them.
+// 500 applications for three quotas (25, 10 and 5 seats) in the same instant, and double-tap some of
+// them. Each process decides the presses arriving together as one group (one transaction over several
+// quotas), so this is also the test of the groups' lock order and of their retry one by one.
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
@@ -8,7 +10,8 @@ import { CAMPAIGN, STAGE1_OPEN, seedSmallWorld } from '../support/small-world.ts
 
 const PROCESSES = 4;
 const APPLICATIONS = 500;
-const SEATS = 25;
+const SEATS = [25, 10, 5];
+const TOTAL_SEATS = SEATS.reduce((a, b) => a + b, 0);
 
 type Result = { id: string; outcome?: string; repeated?: boolean; error?: string };
 
@@ -37,10 +40,14 @@ function runWorker(arg: unknown): Promise<Result[]> {
 
 describe('no overbooking across processes (K-CORE-1, K-REL-1)', () => {
   let t: TestDatabase;
+  let schools: { id: number }[] = [];
   beforeAll(async () => {
     t = await createTestDatabase();
-    const { codes } = await seedSmallWorld(t.db, { schools: 1, seats: { '10001:ky': SEATS } });
-    const school = await t.db.school.findUniqueOrThrow({ where: { code: codes[0] } });
+    const { codes } = await seedSmallWorld(t.db, {
+      schools: 3,
+      seats: Object.fromEntries(SEATS.map((n, k) => [`${10001 + k}:ky`, n])),
+    });
+    schools = await Promise.all(codes.map((code) => t.db.school.findUniqueOrThrow({ where: { code } })));
     await t.db.application.createMany({
       data: Array.from({ length: APPLICATIONS }, (_, i) => ({
         number: `2026-${String(i + 1).padStart(7, '0')}`,
@@ -52,8 +59,13 @@ describe('no overbooking across processes (K-CORE-1, K-REL-1)', () => {
         certificateNumber: String(100000 + i),
         verification: 'verified',
         child: { surname: 'А', name: 'Б', sex: 'M', birthDate: '2019-06-15' },
-        registeredAddress: { settlement: 'Бишкек', street: 'Көчө 1', house: String((i % 100) + 1) },
-        schoolId: school.id,
+        // in the catchment of the school applied to (stage I)
+        registeredAddress: {
+          settlement: 'Бишкек',
+          street: `Көчө ${(i % SEATS.length) + 1}`,
+          house: String((i % 100) + 1),
+        },
+        schoolId: schools[i % SEATS.length]?.id as number,
         language: 'ky',
         phone: '+996700000000',
         consentAt: new Date(),
@@ -62,7 +74,7 @@ describe('no overbooking across processes (K-CORE-1, K-REL-1)', () => {
   }, 120_000);
   afterAll(() => t.drop());
 
-  it(`${APPLICATIONS} simultaneous submissions from ${PROCESSES} processes fill exactly ${SEATS} seats`, async () => {
+  it(`${APPLICATIONS} simultaneous submissions from ${PROCESSES} processes fill exactly ${TOTAL_SEATS} seats`, async () => {
     const apps = await t.db.application.findMany({
       select: { id: true, telegramId: true },
       orderBy: { id: 'asc' },
@@ -79,12 +91,29 @@ describe('no overbooking across processes (K-CORE-1, K-REL-1)', () => {
     ).flat();
 
     expect(results.filter((r) => r.error)).toEqual([]);
-    const admitted = await t.db.application.count({ where: { status: 'admitted' } });
-    const waitlisted = await t.db.application.count({ where: { status: 'waitlisted' } });
-    const quota = await t.db.quota.findFirstOrThrow({ where: { language: 'ky' } });
-    expect(admitted).toBe(SEATS);
-    expect(quota.taken).toBe(SEATS); // the counter reconciles with the rows
-    expect(waitlisted).toBe(APPLICATIONS - SEATS);
+    for (const [k, school] of schools.entries()) {
+      const admitted = await t.db.application.findMany({
+        where: { schoolId: school.id, status: 'admitted' },
+      });
+      const waiting = await t.db.application.findMany({
+        where: { schoolId: school.id, status: 'waitlisted' },
+      });
+      const quota = await t.db.quota.findFirstOrThrow({ where: { schoolId: school.id, language: 'ky' } });
+      expect(admitted).toHaveLength(SEATS[k] as number);
+      expect(quota.taken).toBe(SEATS[k]); // the counter reconciles with the rows
+      expect(admitted.length + waiting.length).toBe(
+        Array.from({ length: APPLICATIONS }, (_, i) => i).filter((i) => i % SEATS.length === k).length,
+      );
+      // first come, first served: every admitted child was received before every waitlisted one
+      const lastAdmitted = admitted.reduce(
+        (m, a) => (a.receivedSeq && a.receivedSeq > m ? a.receivedSeq : m),
+        0n,
+      );
+      expect(waiting.every((w) => (w.receivedSeq ?? 0n) > lastAdmitted)).toBe(true);
+    }
+    expect(await t.db.application.count({ where: { status: 'waitlisted' } })).toBe(
+      APPLICATIONS - TOTAL_SEATS,
+    );
     // a double tap never makes a second decision: exactly one decision transition per application
     const decisions = await t.db.applicationTransition.groupBy({
       by: ['applicationId'],
