@@ -62,6 +62,23 @@ describe('registration use cases on PostgreSQL', () => {
     return d;
   }
 
+  /** What the service would hand `submit_decision` for a stage III press of this draft. */
+  const stageThreeDecision = (id: string, telegramId: number, schoolId: number) => ({
+    applicationId: BigInt(id),
+    telegramId,
+    schoolId,
+    language: 'ky',
+    campaignId: CAMPAIGN,
+    basis: 'free_seats',
+    stageOrdinal: 3,
+    catchmentMatch: false,
+    at: clock.now(),
+    documentsDueAt: clock.now(),
+    refuseWhenFull: false,
+    statuses: { submitted: 'submitted', admitted: 'admitted', waitlisted: 'waitlisted' },
+    actor: { kind: 'parent', id: String(telegramId) },
+  });
+
   it('builds a draft from the registry’s data, not from what the parent types (K-REG-3)', async () => {
     const d = await draftFor(1);
     expect(d.status).toBe('draft');
@@ -228,21 +245,7 @@ describe('registration use cases on PostgreSQL', () => {
     const [first, second] = await Promise.all(
       codes.slice(0, 2).map((code) => t.db.school.findUniqueOrThrow({ where: { code } })),
     );
-    const input = {
-      applicationId: BigInt(d.id),
-      telegramId: 1011,
-      schoolId: second?.id as number,
-      language: 'ky',
-      campaignId: CAMPAIGN,
-      basis: 'free_seats',
-      stageOrdinal: 3,
-      catchmentMatch: false,
-      at: clock.now(),
-      documentsDueAt: clock.now(),
-      refuseWhenFull: false,
-      statuses: { submitted: 'submitted', admitted: 'admitted', waitlisted: 'waitlisted' },
-      actor: { kind: 'parent', id: '1011' },
-    };
+    const input = stageThreeDecision(d.id, 1011, second?.id as number);
     const quotaBefore = await t.db.quota.findMany({ orderBy: { schoolId: 'asc' } });
     const { decide } = submissionStatements(t.db);
     expect((await decide({ ...input, schoolId: first?.id as number })).outcome).toBe('changed');
@@ -261,21 +264,7 @@ describe('registration use cases on PostgreSQL', () => {
         await svc.setContact(d.id, 1012 + k, '0700 123 456', true);
       }),
     );
-    const input = (k: number) => ({
-      applicationId: BigInt(drafts[k]?.id as string),
-      telegramId: 1012 + k,
-      schoolId: school.id,
-      language: 'ky',
-      campaignId: CAMPAIGN,
-      basis: 'free_seats',
-      stageOrdinal: 3,
-      catchmentMatch: false,
-      at: clock.now(),
-      documentsDueAt: clock.now(),
-      refuseWhenFull: false,
-      statuses: { submitted: 'submitted', admitted: 'admitted', waitlisted: 'waitlisted' },
-      actor: { kind: 'parent', id: String(1012 + k) },
-    });
+    const input = (k: number) => stageThreeDecision(drafts[k]?.id as string, 1012 + k, school.id);
     const results = await Promise.allSettled([
       stmts.decide(input(0)),
       stmts.decide({ ...input(1), basis: 'no_such_stage' }), // fails inside, after taking a seat
