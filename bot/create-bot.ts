@@ -25,7 +25,7 @@ import { staffCommandsMiddleware } from './features/staff/commands.ts';
 import { staffLinkFeature } from './features/staff/link.ts';
 import { quotasFeature } from './features/staff/quotas/index.ts';
 import { unhandledFeature } from './features/unhandled.ts';
-import { guessLanguage, translator, UI_LANGUAGES, type UiLanguage } from './i18n.ts';
+import { guessLanguage, isUiLanguage, translator, UI_LANGUAGES } from './i18n.ts';
 import { type ThrottleOptions, throttle } from './telegram/throttle.ts';
 
 export type BotDeps = {
@@ -69,9 +69,7 @@ export function createBot(deps: BotDeps) {
     ctx.log = log.child({ updateId: ctx.update.update_id });
     const from = ctx.from;
     const who = from && !from.is_bot ? await services.identity.whoIs(from.id) : null;
-    const remembered = (UI_LANGUAGES as readonly string[]).includes(who?.language ?? '')
-      ? (who?.language as UiLanguage)
-      : null;
+    const remembered = isUiLanguage(who?.language) ? who.language : null;
     ctx.staff = who?.staff ?? [];
     ctx.lang = remembered ?? guessLanguage(from?.language_code);
     ctx.langChosen = remembered !== null;

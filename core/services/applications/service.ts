@@ -95,6 +95,15 @@ function isUniqueViolation(e: unknown): boolean {
   );
 }
 
+/** An id from a button is only a claim: one that is not even a number is simply not found. */
+function applicationId(id: bigint | string): bigint {
+  try {
+    return BigInt(id);
+  } catch {
+    throw new ApplicationError('not_found');
+  }
+}
+
 type SchoolNames = { id: number; code: string; nameKy: string; nameRu: string; nameEn: string };
 
 /** What the bot shows of an application (no PIN of the applicant, no certificate). */
@@ -134,19 +143,7 @@ export function applicationService(deps: { db: Db; clock: Clock; registry: Regis
   const reference = referenceCache(db);
   const statements = submissionStatements(db);
 
-  async function inTx<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        // generous: under a rush, transactions queue on one quota row; failing would be worse than waiting
-        return await db.$transaction(fn, { timeout: 60_000, maxWait: 60_000 });
-      } catch (e) {
-        if (attempt < 5 && isRetryable(e)) continue;
-        throw e;
-      }
-    }
-  }
-
-  /** One statement in its own transaction, retried like inTx on serialisation failures and deadlocks. */
+  /** Retried on serialisation failures and deadlocks: the whole use case runs again. */
   async function withRetry<T>(fn: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
@@ -156,6 +153,11 @@ export function applicationService(deps: { db: Db; clock: Clock; registry: Regis
         throw e;
       }
     }
+  }
+
+  function inTx<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    // generous: under a rush, transactions queue on one quota row; failing would be worse than waiting
+    return withRetry(() => db.$transaction(fn, { timeout: 60_000, maxWait: 60_000 }));
   }
 
   async function activeCampaign(tx: Tx | Db = db) {
@@ -189,12 +191,7 @@ export function applicationService(deps: { db: Db; clock: Clock; registry: Regis
 
   /** The application, if it belongs to this Telegram user (foreign ids are refused, K-REL-3). */
   async function own(tx: Tx | Db, id: bigint | string, telegramId: number) {
-    let key: bigint;
-    try {
-      key = BigInt(id);
-    } catch {
-      throw new ApplicationError('not_found');
-    }
+    const key = applicationId(id);
     const a = await tx.application.findUnique({ where: { id: key } });
     if (!a || a.telegramId !== BigInt(telegramId)) throw new ApplicationError('not_found');
     return a;
@@ -202,12 +199,7 @@ export function applicationService(deps: { db: Db; clock: Clock; registry: Regis
 
   /** Locks the application for the rest of the transaction, if it belongs to this Telegram user. */
   async function lockOwn(tx: Tx, id: bigint | string, telegramId: number) {
-    let key: bigint;
-    try {
-      key = BigInt(id);
-    } catch {
-      throw new ApplicationError('not_found');
-    }
+    const key = applicationId(id);
     const locked = await tx.$queryRaw<{ id: bigint }[]>`
       SELECT id FROM application WHERE id = ${key} AND telegram_id = ${BigInt(telegramId)} FOR UPDATE`;
     if (locked.length === 0) throw new ApplicationError('not_found');
@@ -552,12 +544,7 @@ export function applicationService(deps: { db: Db; clock: Clock; registry: Regis
      * repeated call (double tap, redelivered update) returns the first decision and changes nothing.
      */
     async submit(id: string, telegramId: number): Promise<SubmitOutcome> {
-      let key: bigint;
-      try {
-        key = BigInt(id);
-      } catch {
-        throw new ApplicationError('not_found');
-      }
+      const key = applicationId(id);
       const actor: Actor = { kind: 'parent', id: String(telegramId) };
       // Two round trips (decision 0004): the row with the reference version, then the decision under
       // the locks. 'changed' means the draft moved between the two (another tap, an edit): read again.
@@ -565,9 +552,9 @@ export function applicationService(deps: { db: Db; clock: Clock; registry: Regis
         const { application: a, version } = await statements.readOwnWithVersion(key, telegramId);
         if (!a) throw new ApplicationError('not_found');
         reference.check(version);
-        const schoolOf = async (schoolId: number | null) => (schoolId ? reference.school(schoolId) : null);
         if (a.status === 'admitted' || a.status === 'waitlisted') {
-          return { application: viewOf(a, await schoolOf(a.schoolId)), outcome: a.status, repeated: true };
+          const school = a.schoolId ? await reference.school(a.schoolId) : null;
+          return { application: viewOf(a, school), outcome: a.status, repeated: true };
         }
         if (a.status !== 'draft') throw new ApplicationError('invalid_state', { status: a.status });
         if (a.verification !== 'verified')
