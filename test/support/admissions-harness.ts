@@ -1,21 +1,9 @@
-// The bot with the school admissions feature (/school) and the parent's /access, against the Telegram
-// simulator over real HTTP, on a fresh test database with the small world. Until bot/app.ts wires
-// these features, this builds the bot the way bot/create-bot.ts does (language, session, staff links,
-// features, unhandled, error boundary), feeds it through the inbox dispatcher and polling, and drains
-// the outbox with the real notification worker.
-import { autoRetry } from '@grammyjs/auto-retry';
-import { Bot, session } from 'grammy';
-import type { BotContext, SessionData } from '../../bot/context.ts';
 import { accessFeature } from '../../bot/features/parent/access.ts';
 import { admissionsFeature } from '../../bot/features/staff/admissions/index.ts';
-import { staffLinkFeature, staffMiddleware } from '../../bot/features/staff/link.ts';
+import { staffLinkFeature } from '../../bot/features/staff/link.ts';
 import { unhandledFeature } from '../../bot/features/unhandled.ts';
-import { translator, type UiLanguage } from '../../bot/i18n.ts';
+import type { UiLanguage } from '../../bot/i18n.ts';
 import { startNotificationWorker } from '../../bot/notifications/worker.ts';
-import { memoryStorage } from '../../bot/session.ts';
-import { throttle } from '../../bot/telegram/throttle.ts';
-import { UpdateDispatcher } from '../../bot/updates/dispatcher.ts';
-import { startPolling } from '../../bot/updates/poller.ts';
 import { AdjustableClock } from '../../core/clock.ts';
 import { createLogger } from '../../core/logger.ts';
 import { outboxRepository } from '../../core/notifications/outbox.ts';
@@ -27,6 +15,7 @@ import { schoolAdmissionsService } from '../../core/services/school/admissions.t
 import { deadlineService } from '../../core/services/school/deadlines.ts';
 import { type StartedSimulator, startTelegramSimulator } from '../../sim/telegram/http.ts';
 import { createTestDatabase } from './db.ts';
+import { startHarnessBot } from './harness-bot.ts';
 import { childPin, parentPin, registryStub, type StubChild } from './registry-stub.ts';
 import { addressOf, STAGE1_OPEN, seedSmallWorld } from './small-world.ts';
 
@@ -59,41 +48,22 @@ export async function startAdmissionsApp(opts: { seats?: Record<string, number>;
     token: '7000000044:KATTOO-ADMISSIONS-TEST-TOKEN',
   });
   const { sim } = started;
-  const bot = new Bot<BotContext>(sim.token, { client: { apiRoot: started.apiRoot } });
-  bot.api.config.use(throttle());
-  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 5 }));
-  bot.use(async (ctx, next) => {
-    ctx.log = log.child({ updateId: ctx.update.update_id });
-    const remembered = ctx.from ? await chatUsers.language(ctx.from.id) : null;
-    ctx.lang = remembered ?? 'ky';
-    ctx.langChosen = remembered !== null;
-    ctx.t = translator(ctx.lang);
-    await next();
+  const { bot, dispatcher, poller, errors } = await startHarnessBot({
+    token: sim.token,
+    apiRoot: started.apiRoot,
+    log,
+    chatUsers,
+    inbox,
+    fallbackLanguage: 'ky',
+    identity,
+    throttle: true,
+    features: (bot) => {
+      bot.use(staffLinkFeature({ identity }));
+      bot.use(admissionsFeature({ admissions }));
+      bot.use(accessFeature({ admissions }));
+      bot.use(unhandledFeature());
+    },
   });
-  bot.use(
-    session({
-      initial: (): SessionData => ({}),
-      storage: memoryStorage<SessionData>(),
-      getSessionKey: (ctx) => (ctx.chat ? String(ctx.chat.id) : undefined),
-    }),
-  );
-  bot.use(staffMiddleware({ identity }));
-  bot.use(staffLinkFeature({ identity }));
-  bot.use(admissionsFeature({ admissions }));
-  bot.use(accessFeature({ admissions }));
-  bot.use(unhandledFeature());
-  const errors: unknown[] = [];
-  bot.catch(async (err) => {
-    errors.push(err.error);
-    log.error({ err: err.error instanceof Error ? err.error.stack : String(err.error) }, 'update failed');
-    const t = err.ctx.t ?? translator('ky');
-    if (err.ctx.callbackQuery)
-      await err.ctx.answerCallbackQuery({ text: t('errors.internal') }).catch(() => {});
-    else if (err.ctx.chat?.type === 'private') await err.ctx.reply(t('errors.internal')).catch(() => {});
-  });
-  await bot.init();
-  const dispatcher = new UpdateDispatcher((u) => bot.handleUpdate(u), inbox, log);
-  const poller = startPolling(bot.api, dispatcher, log);
   const notifications = startNotificationWorker(
     {
       api: bot.api,

@@ -1,24 +1,13 @@
-// The bot with the oversight features — /campaign (ministry), /coverage (district), /appeals (staff),
-// /appeal (parents) — against the Telegram simulator over real HTTP, on a fresh test database with
-// the small world and a census of hand-made children. Until bot/app.ts wires these features, this
-// builds the bot the way bot/create-bot.ts does (language, session, staff links, features, unhandled,
-// error boundary), feeds it through the inbox dispatcher and polling, and drains the outbox with the
-// real notification worker.
-import { autoRetry } from '@grammyjs/auto-retry';
-import { Bot, InputFile, session } from 'grammy';
+import { InputFile } from 'grammy';
 import type { Message } from 'grammy/types';
-import type { BotContext, SessionData } from '../../bot/context.ts';
 import { staffAppealsFeature } from '../../bot/features/oversight/appeals.ts';
 import { campaignFeature } from '../../bot/features/oversight/campaign.ts';
 import { coverageFeature } from '../../bot/features/oversight/coverage.ts';
 import { appealButton, parentAppealsFeature } from '../../bot/features/parent/appeals.ts';
-import { staffLinkFeature, staffMiddleware } from '../../bot/features/staff/link.ts';
+import { staffLinkFeature } from '../../bot/features/staff/link.ts';
 import { unhandledFeature } from '../../bot/features/unhandled.ts';
-import { translator, type UiLanguage } from '../../bot/i18n.ts';
+import type { UiLanguage } from '../../bot/i18n.ts';
 import { startNotificationWorker } from '../../bot/notifications/worker.ts';
-import { memoryStorage } from '../../bot/session.ts';
-import { UpdateDispatcher } from '../../bot/updates/dispatcher.ts';
-import { startPolling } from '../../bot/updates/poller.ts';
 import { AdjustableClock } from '../../core/clock.ts';
 import { makePin } from '../../core/domain/pin.ts';
 import { createLogger } from '../../core/logger.ts';
@@ -34,6 +23,7 @@ import { coverageService } from '../../core/services/oversight/coverage.ts';
 import { listCensus } from '../../sim/registry/census.ts';
 import { type StartedSimulator, startTelegramSimulator } from '../../sim/telegram/http.ts';
 import { createTestDatabase } from './db.ts';
+import { startHarnessBot } from './harness-bot.ts';
 import { CAMPAIGN, STAGE1_OPEN, seedSmallWorld } from './small-world.ts';
 
 /** Children the census places in the small world's district (Lenin District, Bishkek). */
@@ -89,50 +79,34 @@ export async function startOversightApp(opts: { now?: Date; census?: CensusChild
     token: '7000000046:KATTOO-OVERSIGHT-TEST-TOKEN',
   });
   const { sim } = started;
-  const bot = new Bot<BotContext>(sim.token, { client: { apiRoot: started.apiRoot } });
-  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 5 }));
-  bot.use(async (ctx, next) => {
-    ctx.log = log.child({ updateId: ctx.update.update_id });
-    const remembered = ctx.from ? await chatUsers.language(ctx.from.id) : null;
-    ctx.lang = remembered ?? 'ky';
-    ctx.langChosen = remembered !== null;
-    ctx.t = translator(ctx.lang);
-    await next();
+  const { bot, dispatcher, poller, errors } = await startHarnessBot({
+    token: sim.token,
+    apiRoot: started.apiRoot,
+    log,
+    chatUsers,
+    inbox,
+    fallbackLanguage: 'ky',
+    identity,
+    features: (bot) => {
+      bot.use(staffLinkFeature({ identity }));
+      bot.use(campaignFeature({ campaigns, clock }));
+      bot.use(coverageFeature({ coverage }));
+      bot.use(staffAppealsFeature({ appeals }));
+      bot.use(parentAppealsFeature({ appeals }));
+      // what /status will offer once wired: the parent's card with the appeal button
+      bot.command('status', async (ctx) => {
+        const mine = await db.application.findMany({ where: { telegramId: BigInt(ctx.from?.id ?? 0) } });
+        for (const a of mine) {
+          const b = appealButton(ctx.t, { id: String(a.id), status: a.status });
+          await ctx.reply(
+            `№ ${a.number}: ${a.status}`,
+            b ? { reply_markup: { inline_keyboard: [[b]] } } : {},
+          );
+        }
+      });
+      bot.use(unhandledFeature());
+    },
   });
-  bot.use(
-    session({
-      initial: (): SessionData => ({}),
-      storage: memoryStorage<SessionData>(),
-      getSessionKey: (ctx) => (ctx.chat ? String(ctx.chat.id) : undefined),
-    }),
-  );
-  bot.use(staffMiddleware({ identity }));
-  bot.use(staffLinkFeature({ identity }));
-  bot.use(campaignFeature({ campaigns, clock }));
-  bot.use(coverageFeature({ coverage }));
-  bot.use(staffAppealsFeature({ appeals }));
-  bot.use(parentAppealsFeature({ appeals }));
-  // what /status will offer once wired: the parent's card with the appeal button
-  bot.command('status', async (ctx) => {
-    const mine = await db.application.findMany({ where: { telegramId: BigInt(ctx.from?.id ?? 0) } });
-    for (const a of mine) {
-      const b = appealButton(ctx.t, { id: String(a.id), status: a.status });
-      await ctx.reply(`№ ${a.number}: ${a.status}`, b ? { reply_markup: { inline_keyboard: [[b]] } } : {});
-    }
-  });
-  bot.use(unhandledFeature());
-  const errors: unknown[] = [];
-  bot.catch(async (err) => {
-    errors.push(err.error);
-    log.error({ err: err.error instanceof Error ? err.error.stack : String(err.error) }, 'update failed');
-    const t = err.ctx.t ?? translator('ky');
-    if (err.ctx.callbackQuery)
-      await err.ctx.answerCallbackQuery({ text: t('errors.internal') }).catch(() => {});
-    else if (err.ctx.chat?.type === 'private') await err.ctx.reply(t('errors.internal')).catch(() => {});
-  });
-  await bot.init();
-  const dispatcher = new UpdateDispatcher((u) => bot.handleUpdate(u), inbox, log);
-  const poller = startPolling(bot.api, dispatcher, log);
   const notifications = startNotificationWorker(
     {
       api: bot.api,

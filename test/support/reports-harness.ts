@@ -2,20 +2,13 @@
 // text) and scanning it for personal data; synthetic applications in bulk; and the bot with the
 // reports and open data against the Telegram simulator (until bot/app.ts wires them).
 import { inflateSync } from 'node:zlib';
-import { autoRetry } from '@grammyjs/auto-retry';
 import type ExcelJS from 'exceljs';
-import { Bot, session } from 'grammy';
 import { expect } from 'vitest';
-import type { BotContext, SessionData } from '../../bot/context.ts';
 import { reportsFeature } from '../../bot/features/oversight/reports.ts';
 import { openDataFeature } from '../../bot/features/public/opendata.ts';
-import { staffLinkFeature, staffMiddleware } from '../../bot/features/staff/link.ts';
+import { staffLinkFeature } from '../../bot/features/staff/link.ts';
 import { unhandledFeature } from '../../bot/features/unhandled.ts';
-import { guessLanguage, translator, type UiLanguage } from '../../bot/i18n.ts';
-import { memoryStorage } from '../../bot/session.ts';
-import { throttle } from '../../bot/telegram/throttle.ts';
-import { UpdateDispatcher } from '../../bot/updates/dispatcher.ts';
-import { startPolling } from '../../bot/updates/poller.ts';
+import type { UiLanguage } from '../../bot/i18n.ts';
 import { AdjustableClock, bishkekTime } from '../../core/clock.ts';
 import type { Db } from '../../core/db/client.ts';
 import { createLogger } from '../../core/logger.ts';
@@ -27,6 +20,7 @@ import { inboxRepository } from '../../core/repositories/inbox-repository.ts';
 import { identityService } from '../../core/services/identity.ts';
 import { type StartedSimulator, startTelegramSimulator } from '../../sim/telegram/http.ts';
 import { createTestDatabase } from './db.ts';
+import { startHarnessBot } from './harness-bot.ts';
 import { CAMPAIGN, seedSmallWorld } from './small-world.ts';
 
 /** RFC 4180 CSV (quoted fields, doubled quotes, CRLF), without the byte-order mark. */
@@ -301,41 +295,22 @@ export async function startReportsApp(opts: { applications?: number } = {}) {
     token: '7000000046:KATTOO-REPORTS-TEST-TOKEN',
   });
   const { sim } = started;
-  const bot = new Bot<BotContext>(sim.token, { client: { apiRoot: started.apiRoot } });
-  bot.api.config.use(throttle());
-  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 5 }));
-  bot.use(async (ctx, next) => {
-    ctx.log = log.child({ updateId: ctx.update.update_id });
-    const remembered = ctx.from ? await chatUsers.language(ctx.from.id) : null;
-    ctx.lang = remembered ?? guessLanguage(ctx.from?.language_code);
-    ctx.langChosen = remembered !== null;
-    ctx.t = translator(ctx.lang);
-    await next();
+  const { dispatcher, poller, errors } = await startHarnessBot({
+    token: sim.token,
+    apiRoot: started.apiRoot,
+    log,
+    chatUsers,
+    inbox,
+    fallbackLanguage: 'guess',
+    identity,
+    throttle: true,
+    features: (bot) => {
+      bot.use(staffLinkFeature({ identity }));
+      bot.use(reportsFeature({ reports }));
+      bot.use(openDataFeature({ openData }));
+      bot.use(unhandledFeature());
+    },
   });
-  bot.use(
-    session({
-      initial: (): SessionData => ({}),
-      storage: memoryStorage<SessionData>(),
-      getSessionKey: (ctx) => (ctx.chat ? String(ctx.chat.id) : undefined),
-    }),
-  );
-  bot.use(staffMiddleware({ identity }));
-  bot.use(staffLinkFeature({ identity }));
-  bot.use(reportsFeature({ reports }));
-  bot.use(openDataFeature({ openData }));
-  bot.use(unhandledFeature());
-  const errors: unknown[] = [];
-  bot.catch(async (err) => {
-    errors.push(err.error);
-    log.error({ err: err.error instanceof Error ? err.error.stack : String(err.error) }, 'update failed');
-    const t = err.ctx.t ?? translator('ky');
-    if (err.ctx.callbackQuery)
-      await err.ctx.answerCallbackQuery({ text: t('errors.internal') }).catch(() => {});
-    else if (err.ctx.chat?.type === 'private') await err.ctx.reply(t('errors.internal')).catch(() => {});
-  });
-  await bot.init();
-  const dispatcher = new UpdateDispatcher((u) => bot.handleUpdate(u), inbox, log);
-  const poller = startPolling(bot.api, dispatcher, log);
 
   return {
     database,

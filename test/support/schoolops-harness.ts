@@ -3,20 +3,12 @@
 // wires these features, this builds the bot the way bot/create-bot.ts does (language, session, staff
 // links, features, error boundary) and feeds it through the same inbox dispatcher and polling.
 import { randomBytes } from 'node:crypto';
-import { autoRetry } from '@grammyjs/auto-retry';
-import { Bot, session } from 'grammy';
-import type { BotContext, SessionData } from '../../bot/context.ts';
 import { alertsFeature } from '../../bot/features/staff/alerts/index.ts';
 import { startAlertDigestWorker } from '../../bot/features/staff/alerts/worker.ts';
 import { charterFeature } from '../../bot/features/staff/charter.ts';
 import { classesFeature } from '../../bot/features/staff/classes/index.ts';
-import { staffMiddleware } from '../../bot/features/staff/link.ts';
 import { quotasFeature } from '../../bot/features/staff/quotas/index.ts';
-import { translator, type UiLanguage } from '../../bot/i18n.ts';
-import { memoryStorage } from '../../bot/session.ts';
-import { throttle } from '../../bot/telegram/throttle.ts';
-import { UpdateDispatcher } from '../../bot/updates/dispatcher.ts';
-import { startPolling } from '../../bot/updates/poller.ts';
+import type { UiLanguage } from '../../bot/i18n.ts';
 import { AdjustableClock, bishkekTime } from '../../core/clock.ts';
 import type { StaffRole } from '../../core/domain/roles.ts';
 import { createLogger } from '../../core/logger.ts';
@@ -32,6 +24,7 @@ import { SimUser } from '../../sim/telegram/client.ts';
 import { type StartedSimulator, startTelegramSimulator } from '../../sim/telegram/http.ts';
 import type { Persona } from '../../sim/telegram/personas.ts';
 import { createTestDatabase } from './db.ts';
+import { startHarnessBot } from './harness-bot.ts';
 import { seedSmallWorld } from './small-world.ts';
 
 export async function startSchoolOpsApp(opts: { now?: Date; digestWindowMs?: number } = {}) {
@@ -58,41 +51,22 @@ export async function startSchoolOpsApp(opts: { now?: Date; digestWindowMs?: num
     token: '7000000043:KATTOO-SCHOOLOPS-TEST-TOKEN',
   });
   const { sim } = started;
-  const bot = new Bot<BotContext>(sim.token, { client: { apiRoot: started.apiRoot } });
-  bot.api.config.use(throttle());
-  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 5 }));
-  bot.use(async (ctx, next) => {
-    ctx.log = log.child({ updateId: ctx.update.update_id });
-    const remembered = ctx.from ? await chatUsers.language(ctx.from.id) : null;
-    ctx.lang = remembered ?? 'ky';
-    ctx.langChosen = remembered !== null;
-    ctx.t = translator(ctx.lang);
-    await next();
+  const { bot, dispatcher, poller, errors } = await startHarnessBot({
+    token: sim.token,
+    apiRoot: started.apiRoot,
+    log,
+    chatUsers,
+    inbox,
+    fallbackLanguage: 'ky',
+    identity,
+    throttle: true,
+    features: (bot) => {
+      bot.use(alertsFeature({ alerts: services.alerts }));
+      bot.use(quotasFeature({ quotas: services.quotas, totp }));
+      bot.use(classesFeature({ classes: services.classes }));
+      bot.use(charterFeature({ charter: services.charter }));
+    },
   });
-  bot.use(
-    session({
-      initial: (): SessionData => ({}),
-      storage: memoryStorage<SessionData>(),
-      getSessionKey: (ctx) => (ctx.chat ? String(ctx.chat.id) : undefined),
-    }),
-  );
-  bot.use(staffMiddleware({ identity }));
-  bot.use(alertsFeature({ alerts: services.alerts }));
-  bot.use(quotasFeature({ quotas: services.quotas, totp }));
-  bot.use(classesFeature({ classes: services.classes }));
-  bot.use(charterFeature({ charter: services.charter }));
-  const errors: unknown[] = [];
-  bot.catch(async (err) => {
-    errors.push(err.error);
-    log.error({ err: err.error instanceof Error ? err.error.stack : String(err.error) }, 'update failed');
-    const t = err.ctx.t ?? translator('ky');
-    if (err.ctx.callbackQuery)
-      await err.ctx.answerCallbackQuery({ text: t('errors.internal') }).catch(() => {});
-    else if (err.ctx.chat?.type === 'private') await err.ctx.reply(t('errors.internal')).catch(() => {});
-  });
-  await bot.init();
-  const dispatcher = new UpdateDispatcher((u) => bot.handleUpdate(u), inbox, log);
-  const poller = startPolling(bot.api, dispatcher, log);
   const digests = startAlertDigestWorker(
     {
       api: bot.api,

@@ -1,20 +1,11 @@
-// The bot with the parent's registration features (bot/features/parent) against the Telegram simulator
-// over real HTTP, on a fresh test database with the small hand-made world (test/support/small-world.ts)
-// and a registry stub (exact families). Until bot/app.ts wires the feature, this builds the bot the way
-// bot/create-bot.ts does — error boundary, language, session, features, `unhandled` last — and feeds
-// it through the same inbox dispatcher and long polling as `npm start`.
-import { autoRetry } from '@grammyjs/auto-retry';
-import { Bot, session } from 'grammy';
 import type { Redis } from 'ioredis';
-import type { BotContext, SessionData } from '../../bot/context.ts';
+import type { SessionData } from '../../bot/context.ts';
 import { parentFeature } from '../../bot/features/parent/index.ts';
 import type { ChildChoice } from '../../bot/features/parent/wizard/deps.ts';
 import { publicFeature } from '../../bot/features/public/index.ts';
 import { unhandledFeature } from '../../bot/features/unhandled.ts';
-import { guessLanguage, translator } from '../../bot/i18n.ts';
-import { memoryStorage, redisStorage } from '../../bot/session.ts';
-import { UpdateDispatcher } from '../../bot/updates/dispatcher.ts';
-import { startPolling } from '../../bot/updates/poller.ts';
+import { redisStorage } from '../../bot/session.ts';
+import type { UpdateDispatcher } from '../../bot/updates/dispatcher.ts';
 import { AdjustableClock } from '../../core/clock.ts';
 import { parsePin } from '../../core/domain/pin.ts';
 import { createLogger } from '../../core/logger.ts';
@@ -32,6 +23,7 @@ import { SimUser } from '../../sim/telegram/client.ts';
 import { type StartedSimulator, startTelegramSimulator } from '../../sim/telegram/http.ts';
 import type { Persona } from '../../sim/telegram/personas.ts';
 import { createTestDatabase, type TestDatabase } from './db.ts';
+import { startHarnessBot } from './harness-bot.ts';
 import { registryStub, type StubChild } from './registry-stub.ts';
 import { STAGE1_OPEN, seedSmallWorld } from './small-world.ts';
 
@@ -103,61 +95,36 @@ export async function startWizardApp(opts: WizardAppOptions): Promise<WizardApp>
   const started = await startTelegramSimulator({ token: '7000000042:KATTOO-WIZARD-TEST-TOKEN' });
   const { sim } = started;
 
-  const bot = new Bot<BotContext>(sim.token, { client: { apiRoot: started.apiRoot } });
-  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 5 }));
-  bot.use(async (ctx, next) => {
-    ctx.log = log.child({ updateId: ctx.update.update_id });
-    const from = ctx.from;
-    const remembered = from ? await chatUsers.language(from.id) : null;
-    ctx.lang = remembered ?? guessLanguage(from?.language_code);
-    ctx.langChosen = remembered !== null;
-    ctx.t = translator(ctx.lang);
-    await next();
+  const { dispatcher, poller } = await startHarnessBot({
+    token: sim.token,
+    apiRoot: started.apiRoot,
+    log,
+    chatUsers,
+    inbox,
+    fallbackLanguage: 'guess',
+    storage: opts.redis
+      ? redisStorage<SessionData>(opts.redis, `kattoo:test:${database.url.slice(-12)}:`)
+      : undefined,
+    features: (bot) => {
+      bot.use(
+        parentFeature({
+          applications,
+          publicInfo: publicInfo,
+          catchment,
+          linkedPin: (telegramId) => identity.linkedPin(telegramId),
+          childrenOf: childrenFrom(opts.children),
+        }),
+      );
+      bot.use(
+        publicFeature({
+          publicInfo: publicInfo,
+          quotaHistory: async () => [],
+          setLanguage: (id, lang) => chatUsers.setLanguage(id, lang),
+        }),
+      );
+      bot.use(unhandledFeature());
+    },
   });
-  bot.use(
-    session({
-      initial: (): SessionData => ({}),
-      storage: opts.redis
-        ? redisStorage<SessionData>(opts.redis, `kattoo:test:${database.url.slice(-12)}:`)
-        : memoryStorage<SessionData>(),
-      getSessionKey: (ctx) => (ctx.chat ? String(ctx.chat.id) : undefined),
-    }),
-  );
-  bot.use(
-    parentFeature({
-      applications,
-      publicInfo: publicInfo,
-      catchment,
-      linkedPin: (telegramId) => identity.linkedPin(telegramId),
-      childrenOf: childrenFrom(opts.children),
-    }),
-  );
-  bot.use(
-    publicFeature({
-      publicInfo: publicInfo,
-      quotaHistory: async () => [],
-      setLanguage: (id, lang) => chatUsers.setLanguage(id, lang),
-    }),
-  );
-  bot.use(unhandledFeature());
-  bot.catch(async (err) => {
-    const ctx = err.ctx;
-    ctx.log?.error(
-      { err: err.error instanceof Error ? err.error.stack : String(err.error) },
-      'update failed',
-    );
-    const t = ctx.t ?? translator('ky');
-    try {
-      if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: t('errors.internal') });
-      else if (ctx.chat?.type === 'private') await ctx.reply(t('errors.internal'));
-    } catch {
-      // nothing more to say
-    }
-  });
-  await bot.init();
-
-  const dispatcher = new UpdateDispatcher((u) => bot.handleUpdate(u), inbox, log);
-  const poller = startPolling(bot.api, dispatcher, log);
 
   return {
     database,
