@@ -3,10 +3,8 @@ import { admissionsFeature } from '../../bot/features/staff/admissions/index.ts'
 import { staffLinkFeature } from '../../bot/features/staff/link.ts';
 import { unhandledFeature } from '../../bot/features/unhandled.ts';
 import type { UiLanguage } from '../../bot/i18n.ts';
-import { startNotificationWorker } from '../../bot/notifications/worker.ts';
 import { AdjustableClock } from '../../core/clock.ts';
 import { createLogger } from '../../core/logger.ts';
-import { outboxRepository } from '../../core/notifications/outbox.ts';
 import { chatUserRepository } from '../../core/repositories/chat-user-repository.ts';
 import { inboxRepository } from '../../core/repositories/inbox-repository.ts';
 import { applicationService } from '../../core/services/applications/service.ts';
@@ -15,7 +13,7 @@ import { schoolAdmissionsService } from '../../core/services/school/admissions.t
 import { deadlineService } from '../../core/services/school/deadlines.ts';
 import { type StartedSimulator, startTelegramSimulator } from '../../sim/telegram/http.ts';
 import { createTestDatabase } from './db.ts';
-import { startHarnessBot } from './harness-bot.ts';
+import { startHarnessBot, startHarnessNotifications } from './harness-bot.ts';
 import { childPin, parentPin, registryStub, type StubChild } from './registry-stub.ts';
 import { addressOf, STAGE1_OPEN, seedSmallWorld } from './small-world.ts';
 
@@ -38,7 +36,6 @@ export async function startAdmissionsApp(opts: { seats?: Record<string, number>;
   }
   const chatUsers = chatUserRepository(db);
   const inbox = inboxRepository(db);
-  const outbox = outboxRepository(db);
   const identity = identityService({ db, clock, publicUrl: 'http://127.0.0.1:1' });
   const applications = applicationService({ db, clock, registry: registryStub(children), log });
   const admissions = schoolAdmissionsService({ db, clock, log });
@@ -64,24 +61,7 @@ export async function startAdmissionsApp(opts: { seats?: Record<string, number>;
       bot.use(unhandledFeature());
     },
   });
-  const notifications = startNotificationWorker(
-    {
-      api: bot.api,
-      outbox,
-      clock,
-      log,
-      languageOf: (id) => chatUsers.language(id),
-      setReachable: (id, reachable) => chatUsers.setReachable(id, reachable),
-      async schoolName(id) {
-        const s = await db.school.findUnique({ where: { id } });
-        return s ? { ky: s.nameKy, ru: s.nameRu, en: s.nameEn } : null;
-      },
-      async documentsDeadline() {
-        return (await db.campaign.findFirst({ where: { active: true } }))?.documentsDeadline ?? null;
-      },
-    },
-    { intervalMs: 3_600_000 },
-  );
+  const notifications = startHarnessNotifications({ api: bot.api, db, clock, log, chatUsers });
 
   return {
     database,

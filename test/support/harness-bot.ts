@@ -7,11 +7,15 @@ import { Bot, type StorageAdapter, session } from 'grammy';
 import type { BotContext, SessionData } from '../../bot/context.ts';
 import { type StaffLinkDeps, staffMiddleware } from '../../bot/features/staff/link.ts';
 import { guessLanguage, translator } from '../../bot/i18n.ts';
+import { startNotificationWorker } from '../../bot/notifications/worker.ts';
 import { memoryStorage } from '../../bot/session.ts';
 import { throttle } from '../../bot/telegram/throttle.ts';
 import { UpdateDispatcher } from '../../bot/updates/dispatcher.ts';
 import { startPolling } from '../../bot/updates/poller.ts';
+import type { Clock } from '../../core/clock.ts';
+import type { Db } from '../../core/db/client.ts';
 import type { Logger } from '../../core/logger.ts';
+import { outboxRepository } from '../../core/notifications/outbox.ts';
 import type { ChatUserRepository } from '../../core/repositories/chat-user-repository.ts';
 import type { InboxRepository } from '../../core/repositories/inbox-repository.ts';
 
@@ -65,4 +69,33 @@ export async function startHarnessBot(o: HarnessBotOptions) {
   const dispatcher = new UpdateDispatcher((u) => bot.handleUpdate(u), o.inbox, log);
   const poller = startPolling(bot.api, dispatcher, log);
   return { bot, dispatcher, poller, errors };
+}
+
+/** The parents' notification worker over the harness's bot, drained by hand (`drain()`), not by time. */
+export function startHarnessNotifications(o: {
+  api: Bot<BotContext>['api'];
+  db: Db;
+  clock: Clock;
+  log: Logger;
+  chatUsers: Pick<ChatUserRepository, 'language' | 'setReachable'>;
+}) {
+  const { db } = o;
+  return startNotificationWorker(
+    {
+      api: o.api,
+      outbox: outboxRepository(db),
+      clock: o.clock,
+      log: o.log,
+      languageOf: (id) => o.chatUsers.language(id),
+      setReachable: (id, reachable) => o.chatUsers.setReachable(id, reachable),
+      async schoolName(id) {
+        const s = await db.school.findUnique({ where: { id } });
+        return s ? { ky: s.nameKy, ru: s.nameRu, en: s.nameEn } : null;
+      },
+      async documentsDeadline() {
+        return (await db.campaign.findFirst({ where: { active: true } }))?.documentsDeadline ?? null;
+      },
+    },
+    { intervalMs: 3_600_000 },
+  );
 }

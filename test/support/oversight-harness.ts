@@ -7,11 +7,9 @@ import { appealButton, parentAppealsFeature } from '../../bot/features/parent/ap
 import { staffLinkFeature } from '../../bot/features/staff/link.ts';
 import { unhandledFeature } from '../../bot/features/unhandled.ts';
 import type { UiLanguage } from '../../bot/i18n.ts';
-import { startNotificationWorker } from '../../bot/notifications/worker.ts';
 import { AdjustableClock } from '../../core/clock.ts';
 import { makePin } from '../../core/domain/pin.ts';
 import { createLogger } from '../../core/logger.ts';
-import { outboxRepository } from '../../core/notifications/outbox.ts';
 import type { CensusChild } from '../../core/registry/census.ts';
 import { chatUserRepository } from '../../core/repositories/chat-user-repository.ts';
 import { inboxRepository } from '../../core/repositories/inbox-repository.ts';
@@ -23,7 +21,7 @@ import { coverageService } from '../../core/services/oversight/coverage.ts';
 import { listCensus } from '../../sim/registry/census.ts';
 import { type StartedSimulator, startTelegramSimulator } from '../../sim/telegram/http.ts';
 import { createTestDatabase } from './db.ts';
-import { startHarnessBot } from './harness-bot.ts';
+import { startHarnessBot, startHarnessNotifications } from './harness-bot.ts';
 import { CAMPAIGN, STAGE1_OPEN, seedSmallWorld } from './small-world.ts';
 
 /** Children the census places in the small world's district (Lenin District, Bishkek). */
@@ -62,7 +60,6 @@ export async function startOversightApp(opts: { now?: Date; census?: CensusChild
   const census = opts.census ?? smallCensus();
   const chatUsers = chatUserRepository(db);
   const inbox = inboxRepository(db);
-  const outbox = outboxRepository(db);
   const identity = identityService({ db, clock, publicUrl: 'http://127.0.0.1:1' });
   const campaigns = campaignService({ db, clock, identity });
   const coverage = coverageService({
@@ -107,24 +104,7 @@ export async function startOversightApp(opts: { now?: Date; census?: CensusChild
       bot.use(unhandledFeature());
     },
   });
-  const notifications = startNotificationWorker(
-    {
-      api: bot.api,
-      outbox,
-      clock,
-      log,
-      languageOf: (id) => chatUsers.language(id),
-      setReachable: (id, reachable) => chatUsers.setReachable(id, reachable),
-      async schoolName(id) {
-        const s = await db.school.findUnique({ where: { id } });
-        return s ? { ky: s.nameKy, ru: s.nameRu, en: s.nameEn } : null;
-      },
-      async documentsDeadline() {
-        return (await db.campaign.findFirst({ where: { active: true } }))?.documentsDeadline ?? null;
-      },
-    },
-    { intervalMs: 3_600_000 },
-  );
+  const notifications = startHarnessNotifications({ api: bot.api, db, clock, log, chatUsers });
 
   let appSeq = 0;
   return {
