@@ -26,7 +26,10 @@ import { staffLinkFeature } from './features/staff/link.ts';
 import { quotasFeature } from './features/staff/quotas/index.ts';
 import { unhandledFeature } from './features/unhandled.ts';
 import { guessLanguage, isUiLanguage, translator, UI_LANGUAGES } from './i18n.ts';
+import { alwaysAvailable, type SessionStoreHealth } from './session.ts';
+import { sessionStoreGuard } from './session-guard.ts';
 import { type ThrottleOptions, throttle } from './telegram/throttle.ts';
+import { RetryLaterError } from './updates/retry-later.ts';
 
 export type BotDeps = {
   token: string;
@@ -34,6 +37,10 @@ export type BotDeps = {
   botInfo?: UserFromGetMe;
   services: Services;
   storage: StorageAdapter<SessionData>;
+  /** whether the session store answers (Redis); the in-process store always does */
+  sessionHealth?: SessionStoreHealth;
+  /** how long an update waits for the session store before it is left in the inbox */
+  sessionHoldMs?: number | undefined;
   log: Logger;
   throttle?: ThrottleOptions | false;
   onHandled?: (result: 'ok' | 'error', ms: number) => void;
@@ -77,6 +84,8 @@ export function createBot(deps: BotDeps) {
     await next();
   });
 
+  // Redis down: the person is told, the update waits for it or is left in the inbox (decision 0006)
+  bot.use(sessionStoreGuard(deps.sessionHealth ?? alwaysAvailable, deps.sessionHoldMs));
   bot.use(
     session({
       initial: (): SessionData => ({}),
@@ -137,6 +146,8 @@ export function createBot(deps: BotDeps) {
   // Error boundary: no update crashes the process; the user still gets an answer (K-CORE-6).
   bot.catch(async (err) => {
     const ctx = err.ctx;
+    // left in the inbox for later (bot/session-guard.ts), and the person was told so already
+    if (err.error instanceof RetryLaterError) return;
     ctx.log?.error(
       { err: err.error instanceof Error ? err.error.message : String(err.error) },
       'update failed',

@@ -8,6 +8,7 @@ export type ReplyEnvelope = { send?: (payload: string) => void | Promise<void> }
 
 import type { Logger } from '../../core/logger.ts';
 import type { InboxRepository } from '../../core/repositories/inbox-repository.ts';
+import { isRetryLater } from './retry-later.ts';
 
 export function chatKeyOf(u: Update): string {
   const chat =
@@ -101,14 +102,23 @@ export class UpdateDispatcher {
     this.#running++;
     const started = performance.now();
     let failure: string | undefined;
+    let later = false;
     try {
       await this.handle(update, envelope);
     } catch (e) {
       failure = e instanceof Error ? e.message.slice(0, 500) : 'unknown error';
-      this.log.error({ updateId: update.update_id, err: failure }, 'update handler threw');
+      // not begun for a reason outside the handler (session store down): left for recover()
+      later = isRetryLater(e);
+      if (later) this.log.warn({ updateId: update.update_id, err: failure }, 'update left for later');
+      else this.log.error({ updateId: update.update_id, err: failure }, 'update handler threw');
     } finally {
       this.#running--;
       this.#waiting.shift()?.();
+    }
+    if (later) {
+      this.#inFlight.delete(update.update_id);
+      this.onDone('error', performance.now() - started);
+      return;
     }
     try {
       await this.inbox.markProcessed(update.update_id, failure);
