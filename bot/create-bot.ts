@@ -4,6 +4,7 @@ import { autoRetry } from '@grammyjs/auto-retry';
 import { Bot, type BotConfig, type StorageAdapter, session } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Logger } from '../core/logger.ts';
+import type { Deadline } from '../core/registry/deadline.ts';
 import type { Services } from '../core/services.ts';
 import type { BotContext, SessionData } from './context.ts';
 import { staffAppealsFeature } from './features/oversight/appeals.ts';
@@ -15,6 +16,7 @@ import { accessFeature } from './features/parent/access.ts';
 import { parentAppealsFeature } from './features/parent/appeals.ts';
 import { parentIdentityFeature } from './features/parent/identity.ts';
 import { parentFeature } from './features/parent/index.ts';
+import { RegistryNotAnsweringError } from './features/parent/wizard/deps.ts';
 import { publicFeature } from './features/public/index.ts';
 import { openDataFeature } from './features/public/opendata.ts';
 import { admissionsFeature } from './features/staff/admissions/index.ts';
@@ -130,7 +132,7 @@ export function createBot(deps: BotDeps) {
       publicInfo: services.publicInfo,
       catchment: services.catchment,
       linkedPin: (id) => services.identity.linkedPin(id),
-      childrenOf: (_pin, telegramId) => childrenOf(services, telegramId),
+      childrenOf: (_pin, telegramId, opts) => childrenOf(services, telegramId, opts?.deadline),
       startSignIn: (telegramId, chatId) => services.identity.startSignIn(telegramId, chatId),
     }),
   );
@@ -165,10 +167,14 @@ export function createBot(deps: BotDeps) {
 }
 export type KattooBot = ReturnType<typeof createBot>;
 
-/** The children the registry links to a parent, for the wizard's first question; null when unknown now. */
-async function childrenOf(services: Services, telegramId: number) {
-  const data = await services.myData.myData(telegramId).catch(() => null);
-  if (data?.status !== 'ok' || !data.children) return null;
+/**
+ * The children the registry links to a parent, for the wizard's first question; null when the
+ * registry offers no list; RegistryNotAnsweringError when it does not answer (by `deadline`).
+ */
+async function childrenOf(services: Services, telegramId: number, deadline?: Deadline) {
+  const data = await services.myData.myData(telegramId, deadline === undefined ? {} : { deadline });
+  if (data.status === 'registry_unavailable') throw new RegistryNotAnsweringError(data.retryAfterMs);
+  if (data.status !== 'ok' || !data.children) return null;
   return data.children.map((c) => ({
     pin: c.pin,
     surname: c.surname,
