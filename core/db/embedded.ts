@@ -246,7 +246,7 @@ export async function startEmbeddedPostgres(
     if (supervising) return;
     supervising = true;
     downSince ??= Date.now();
-    let pause = 200;
+    let pause = 100;
     while (!stopping) {
       try {
         await launch();
@@ -260,7 +260,7 @@ export async function startEmbeddedPostgres(
       } catch (e) {
         log.error({ err: String(e).slice(0, 500) }, 'the embedded PostgreSQL did not restart; trying again');
         await sleep(pause);
-        pause = Math.min(pause * 2, 5000);
+        pause = Math.min(pause * 2, 1000);
       }
     }
     supervising = false;
