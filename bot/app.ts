@@ -8,7 +8,7 @@ import type { Config } from '../core/config.ts';
 import { createDb, type Db } from '../core/db/client.ts';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from '../core/db/embedded.ts';
 import { applyMigrations, migrationList } from '../core/db/migrations.ts';
-import { type ClaimTick, claimTick } from '../core/db/schedule.ts';
+import { type ClaimTick, claimed, claimTick } from '../core/db/schedule.ts';
 import { openRegistrationStage } from '../core/domain/campaign.ts';
 import type { Logger } from '../core/logger.ts';
 import {
@@ -337,6 +337,15 @@ async function start(
   // reports: daily snapshots ("through time") and the warm-up of their series
   const snapshots = startSnapshotScheduler({ db, clock, log, claim });
   cleanups.push(async () => snapshots.stop());
+  // personal data kept only as long as needed (docs/privacy.md): checked hourly, run once a day
+  const retention = setInterval(() => {
+    void claimed(claim, 'retention', 86_400_000, async () => {
+      const counts = await services.retention.run();
+      log.info(counts, 'retention: personal data past its period deleted');
+    }).catch((e) => log.warn({ err: String(e) }, 'retention run failed'));
+  }, 3_600_000);
+  retention.unref();
+  cleanups.push(async () => clearInterval(retention));
   const recovery = setInterval(() => {
     // drafts left unverified by a registry outage are verified again (K-REG-5)
     void services.applications
