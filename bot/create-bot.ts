@@ -16,6 +16,7 @@ import { accessFeature } from './features/parent/access.ts';
 import { parentAppealsFeature } from './features/parent/appeals.ts';
 import { parentIdentityFeature } from './features/parent/identity.ts';
 import { parentFeature } from './features/parent/index.ts';
+import { privacyFeature } from './features/parent/privacy.ts';
 import { RegistryNotAnsweringError } from './features/parent/wizard/deps.ts';
 import { publicFeature } from './features/public/index.ts';
 import { openDataFeature } from './features/public/opendata.ts';
@@ -59,6 +60,7 @@ export const PUBLIC_COMMANDS: [string, string][] = [
   ['access', 'school:commands.access'],
   ...OVERSIGHT_COMMANDS.filter(([c]) => c === 'appeal').map(([c, k]): [string, string] => [c, k]),
   ['opendata', 'reports:commands.opendata'],
+  ['privacy', 'privacy:commands.privacy'],
   ['language', 'commands.language'],
   ['help', 'commands.help'],
 ];
@@ -125,6 +127,7 @@ export function createBot(deps: BotDeps) {
   bot.use(parentAppealsFeature({ appeals: services.appeals }));
   bot.use(reportsFeature({ reports: services.reports }));
   bot.use(openDataFeature({ openData: services.openData }));
+  bot.use(privacyFeature({ retention: services.retention }));
   bot.use(parentIdentityFeature({ identity: services.identity, myData: services.myData }));
   bot.use(
     parentFeature({
@@ -192,4 +195,13 @@ export async function registerCommands(bot: KattooBot): Promise<void> {
     commands.map(([command, key]) => ({ command, description: translator(lang)(key) }));
   await bot.api.setMyCommands(list('ky'));
   for (const lang of UI_LANGUAGES) await bot.api.setMyCommands(list(lang), { language_code: lang });
+  // what a person sees before pressing Start (the profile and the empty chat), per language
+  const t = translator('ky');
+  await bot.api.setMyDescription(t('privacy:description'));
+  await bot.api.setMyShortDescription(t('privacy:short_description'));
+  for (const lang of UI_LANGUAGES) {
+    const tl = translator(lang);
+    await bot.api.setMyDescription(tl('privacy:description'), { language_code: lang });
+    await bot.api.setMyShortDescription(tl('privacy:short_description'), { language_code: lang });
+  }
 }

@@ -25,6 +25,7 @@ export const NAMESPACES = [
   'school',
   'reports',
   'oversight',
+  'privacy',
 ] as const;
 
 const instance = i18next.createInstance();
@@ -37,7 +38,6 @@ await instance.init({
   // Messages are Telegram HTML: values are escaped where they are inserted (bot/format/html.ts).
   interpolation: { escapeValue: false },
   returnNull: false,
-  showSupportNotice: false,
   resources: Object.fromEntries(
     UI_LANGUAGES.map((l) => [l, Object.fromEntries(NAMESPACES.map((ns) => [ns, catalogue(l, ns)]))]),
   ),
