@@ -10,9 +10,7 @@ import { int8, sql } from '../db/sql.ts';
 
 export type InboxItem = { id: bigint; key: string; payload: unknown; attempts: number };
 /** What `receive` did: a redelivery stores nothing; a payload PostgreSQL refused is stored made safe. */
-export type Received =
-  | { fresh: false }
-  | { fresh: true; payload: unknown; quarantine?: string };
+export type Received = { fresh: false } | { fresh: true; payload: unknown; quarantine?: string };
 
 type Incoming = { id: number; key: string; payload: unknown };
 
