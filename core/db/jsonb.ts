@@ -3,6 +3,7 @@
 // is refused at insert (SQLSTATE class 22). Decision 0005.
 
 // a NUL, a high surrogate not followed by a low one, or a low one not preceded by a high one
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the NUL character is exactly what is looked for
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /**
