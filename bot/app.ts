@@ -8,6 +8,7 @@ import type { Config } from '../core/config.ts';
 import { createDb, type Db } from '../core/db/client.ts';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from '../core/db/embedded.ts';
 import { applyMigrations, migrationList } from '../core/db/migrations.ts';
+import { type ClaimTick, claimTick } from '../core/db/schedule.ts';
 import { openRegistrationStage } from '../core/domain/campaign.ts';
 import type { Logger } from '../core/logger.ts';
 import {
@@ -323,6 +324,8 @@ async function start(
     documentsDeadline: async () => (await services.campaignsRepo.active())?.documentsDeadline ?? null,
   });
   cleanups.push(() => notifications.stop());
+  // schedules run once per cluster and interval, whatever the number of processes (decision 0012)
+  const claim: ClaimTick = (name, everyMs) => claimTick(db, name, everyMs);
   // school staff: one digest of admission alerts per school and window; deadlines, reminders, release
   const digests = startAlertDigestWorker({
     api: bot.api,
@@ -333,15 +336,20 @@ async function start(
   });
   cleanups.push(() => digests.stop());
   const deadlineJob = startDeadlineScheduler(
-    { deadlines: services.deadlines, clock, log },
+    { deadlines: services.deadlines, clock, log, claim },
     { intervalMs: 60_000 },
   );
   cleanups.push(() => deadlineJob.stop());
   // district and ministry: appeal reminders and overdue notices, weekly coverage digests
-  const oversightJobs = startOversightJobs({ appeals: services.appeals, coverage: services.coverage, log });
+  const oversightJobs = startOversightJobs({
+    appeals: services.appeals,
+    coverage: services.coverage,
+    log,
+    claim,
+  });
   cleanups.push(async () => oversightJobs.stop());
   // reports: daily snapshots ("through time") and the warm-up of their series
-  const snapshots = startSnapshotScheduler({ db, clock, log });
+  const snapshots = startSnapshotScheduler({ db, clock, log, claim });
   cleanups.push(async () => snapshots.stop());
   const recovery = setInterval(() => {
     // drafts left unverified by a registry outage are verified again (K-REG-5)
