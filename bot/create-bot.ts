@@ -1,7 +1,7 @@
 // The bot: middlewares (error boundary, language, session) and features per actor. It takes its
 // dependencies explicitly so tests can pass botInfo, an API root and services (guide: grammY template).
 import { autoRetry } from '@grammyjs/auto-retry';
-import { Bot, type BotConfig, type StorageAdapter, session } from 'grammy';
+import { Bot, type BotConfig, GrammyError, type StorageAdapter, session } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Logger } from '../core/logger.ts';
 import type { Deadline } from '../core/registry/deadline.ts';
@@ -151,6 +151,16 @@ export function createBot(deps: BotDeps) {
   // Error boundary: no update crashes the process; the user still gets an answer (K-CORE-6).
   bot.catch(async (err) => {
     const ctx = err.ctx;
+    if (isBlockedByUser(err.error)) {
+      // Not a fault of ours and nobody to tell: the person is marked unreachable, so their notices
+      // go by SMS (K-NOTE-2), as the outbox worker does. In a group it means the bot was removed.
+      if (ctx.chat?.type === 'private')
+        await services.chatUsers
+          .setReachable(ctx.chat.id, false)
+          .catch((e) => ctx.log?.warn({ err: String(e) }, 'could not mark the chat unreachable'));
+      ctx.log?.info({ chatType: ctx.chat?.type }, 'Telegram refused a reply (403): chat marked unreachable');
+      return;
+    }
     // left in the inbox for later (bot/session-guard.ts), and the person was told so already
     if (err.error instanceof RetryLaterError) return;
     ctx.log?.error(
@@ -169,6 +179,11 @@ export function createBot(deps: BotDeps) {
   return bot;
 }
 export type KattooBot = ReturnType<typeof createBot>;
+
+/** Telegram's 403: the person blocked the bot (or, in a group, removed it). */
+export function isBlockedByUser(e: unknown): boolean {
+  return e instanceof GrammyError && e.error_code === 403;
+}
 
 /**
  * The children the registry links to a parent, for the wizard's first question; null when the

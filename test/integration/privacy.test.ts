@@ -108,7 +108,9 @@ describe('personal data retention and "delete my data"', () => {
     u.press(t('privacy:forget_button'));
     await u.waitForBotMessage((m) => m.text === t('privacy:forget_confirm'));
     u.press(t('privacy:forget_yes'));
-    const done = await u.waitForBotMessage((m) => m.text.startsWith(t('privacy:forgotten', { count: 1 })));
+    const done = await u.waitForBotMessage((m) =>
+      (m.text ?? '').startsWith(t('privacy:forgotten', { count: 1 })),
+    );
     expect(done.text).toContain(t('privacy:kept', { count: 1 }));
 
     expect(await app.db.identityLink.findUnique({ where: { telegramId: id } })).toBeNull();
