@@ -13,6 +13,7 @@ import type {
 import type { Alternative, SchoolChoice } from '../../../../core/services/catchment-lookup.ts';
 import type { Calendar, SchoolPage } from '../../../../core/services/public-info.ts';
 import { encode } from '../../../callback-data.ts';
+import { onDay } from '../../../format/dates.ts';
 import { esc } from '../../../format/html.ts';
 import type { Translate, UiLanguage } from '../../../i18n.ts';
 import type { Screen } from '../../public/views.ts';
@@ -406,7 +407,7 @@ export function priorityOutcome(t: Translate, lang: UiLanguage, a: ApplicationVi
   if (a.priorityStatus === 'verified') return t(`${W}priority.result_verified`, { what });
   return t(`${W}priority.result_claimed`, {
     what,
-    due: a.priorityDueAt ? date(a.priorityDueAt, lang) : '—',
+    due: a.priorityDueAt ? onDay(a.priorityDueAt) : '—',
   });
 }
 
@@ -503,7 +504,7 @@ export function resultScreen(
   ];
   if (r.outcome === 'admitted') {
     lines.push(
-      t(`${W}result.documents`, { due: a.documentsDueAt ? date(a.documentsDueAt, lang) : '—' }),
+      t(`${W}result.documents`, { due: a.documentsDueAt ? onDay(a.documentsDueAt) : '—' }),
       documentsText(t),
       '',
       t(`${W}result.documents_only`),
