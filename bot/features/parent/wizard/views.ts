@@ -22,7 +22,6 @@ import type { ChildChoice } from './deps.ts';
 import {
   addressText,
   childName,
-  date,
   day,
   documentsText,
   languageWord,
@@ -401,7 +400,7 @@ export function priorityScreen(t: Translate, a: ApplicationView, back: NavStep):
   return { text: t(`${W}priority.question`), keyboard: nav(t, keyboard, go(back, a.id), a.id) };
 }
 
-export function priorityOutcome(t: Translate, lang: UiLanguage, a: ApplicationView): string {
+export function priorityOutcome(t: Translate, _lang: UiLanguage, a: ApplicationView): string {
   if (a.priority === 'none') return t(`${W}priority.result_none`);
   const what = t(`${W}priority.${a.priority}`);
   if (a.priorityStatus === 'verified') return t(`${W}priority.result_verified`, { what });
