@@ -65,6 +65,9 @@ describe('registry faults on the child’s button (F5, F6)', () => {
     if (!population) throw new Error('the demo app runs the registry simulator');
     families = [...demoPopulationRows(population, generateDemoWorld(), { limit: 2 })];
     await parent(0);
+    // the first look-ups of a fresh process (connections, compiled schemas) without a deadline, so
+    // the parent's /apply below meets a warm registry client as in a running Kattoo
+    expect((await app.services.myData.myData(u.id)).status).toBe('ok');
   }, 120_000);
 
   /** The signed-in parent of the demo family `n`, in the chat. */
