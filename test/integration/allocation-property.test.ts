@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdjustableClock } from '../../core/clock.ts';
-import { compareCandidates } from '../../core/domain/allocation/order.ts';
+import { compareCandidates } from '../../core/allocation/order.ts';
 import { createLogger } from '../../core/logger.ts';
 import { applicationService } from '../../core/services/applications/service.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compareCandidates } from '../../core/domain/allocation/order.ts';
-import { queuePolicy } from '../../core/domain/allocation/policy.ts';
+import { compareCandidates } from '../../core/allocation/order.ts';
+import { queuePolicy } from '../../core/allocation/policy.ts';
 import {
   birthWindow,
   houseNumber,

@@ -13,7 +13,7 @@ import { type Db, Prisma } from '../../db/client.ts';
 import { transition } from '../../domain/application-state.ts';
 import type { Logger } from '../../logger.ts';
 import { enqueueMessage, recordTransition, SYSTEM } from '../applications/ledger.ts';
-import { freeSeat } from '../applications/seats.ts';
+import { freeSeat } from '../../allocation/seats.ts';
 import { recordAlert } from './alerts.ts';
 import { atSensibleHour, localDate, localDayAt, offerDeadline } from './local-time.ts';
 import { REQUIRED_DOCUMENTS } from './rules.ts';
