@@ -12,7 +12,10 @@ export type SubmitDecision = 'admitted' | 'waitlisted' | 'awaiting_approval' | '
  * A quota not yet approved gives no seat, and refuses nobody: the request holds its place in line
  * and is decided in order when the district approves (K-SEAT-1, decision 0008).
  */
-export function decideSubmission(quota: QuotaState | undefined | null, refuseWhenFull: boolean): SubmitDecision {
+export function decideSubmission(
+  quota: QuotaState | undefined | null,
+  refuseWhenFull: boolean,
+): SubmitDecision {
   switch (quotaGate(quota)) {
     case 'no_quota':
       return 'no_quota';

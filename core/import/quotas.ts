@@ -6,9 +6,8 @@
 // them, the change is approved and in force at once, and children waiting get the seats in order.
 // Seats never go below those already held.
 import { admitOnApproval } from '../allocation/approval.ts';
-import { lockQuota } from '../allocation/seats.ts';
 import { LANGUAGES } from '../domain/reference.ts';
-import type { Sql, Written } from './bulk.ts';
+import { type Sql, upsertQuotas, type Written } from './bulk.ts';
 import { type ImportError, importError } from './errors.ts';
 import { bool, enumOf, int, schoolCode, text } from './fields.ts';
 import { col, FirstSeen, isValid, type Table } from './table.ts';
@@ -68,7 +67,8 @@ export async function importQuotas(
     errors.push(importError(1, '*', 'reason_required', {}));
   for (const r of table.rows) {
     const v = r.values;
-    if (v.approved === true && !approve) errors.push(importError(r.row, 'approved', 'approved_needs_option', {}));
+    if (v.approved === true && !approve)
+      errors.push(importError(r.row, 'approved', 'approved_needs_option', {}));
     const school = v.school_code === undefined ? undefined : schools.get(v.school_code);
     if (v.school_code !== undefined) {
       if (!school) errors.push(importError(r.row, 'school_code', 'unknown_school', { value: v.school_code }));
@@ -114,78 +114,138 @@ export async function importQuotas(
 
   const now = opts.now ?? new Date();
   const author = opts.author ?? 'cli';
+  const rows = table.rows.filter(isValid).map(({ values: v }) => ({
+    schoolId: schools.get(v.school_code)?.id ?? -1,
+    campaignId: v.campaign_id,
+    language: v.language,
+    seats: v.seats,
+    classSize: v.class_size,
+  }));
+  // the quotas the file names, locked for the transaction (set-based: a national file has thousands)
+  const current = await sql.$queryRaw<
+    {
+      school_id: number;
+      campaign_id: string;
+      language: string;
+      seats: number;
+      class_size: number;
+      approved: boolean;
+    }[]
+  >`SELECT q.school_id, q.campaign_id, q.language::text AS language, q.seats, q.class_size, q.approved
+    FROM quota q JOIN unnest(${rows.map((r) => r.schoolId)}::int[], ${rows.map((r) => r.campaignId)}::text[],
+                             ${rows.map((r) => r.language)}::text[]) AS k(school_id, campaign_id, language)
+      ON q.school_id = k.school_id AND q.campaign_id = k.campaign_id AND q.language::text = k.language
+    ORDER BY q.school_id, q.campaign_id, q.language
+    FOR UPDATE OF q`;
+  const keyOf = (r: { schoolId: number; campaignId: string; language: string }) =>
+    `${r.schoolId}/${r.campaignId}/${r.language}`;
+  const byKey = new Map(current.map((q) => [`${q.school_id}/${q.campaign_id}/${q.language}`, q]));
+  const changes = rows.flatMap((r) => {
+    const q = byKey.get(keyOf(r)) ?? null;
+    const same = q !== null && q.seats === r.seats && q.class_size === r.classSize;
+    if (same && (q.approved || !approve)) return []; // nothing changes: no record
+    return [{ ...r, current: q, inForce: q?.approved === true }];
+  });
   const out = { inserted: 0, updated: 0, pending: 0 };
+  if (changes.length === 0) return out;
+
+  // a newer proposal of the same quota replaces one still waiting (as in the bot)
+  await sql.$executeRaw`
+    UPDATE quota_change c SET status = 'rejected', decided_at = ${now}, decision_note = 'superseded'
+    FROM unnest(${changes.map((c) => c.schoolId)}::int[], ${changes.map((c) => c.campaignId)}::text[],
+                ${changes.map((c) => c.language)}::text[]) AS k(school_id, campaign_id, language)
+    WHERE c.status = 'submitted' AND c.school_id = k.school_id AND c.campaign_id = k.campaign_id
+      AND c.language::text = k.language`;
+  await sql.quotaChange.createMany({
+    data: changes.map((c) => ({
+      schoolId: c.schoolId,
+      campaignId: c.campaignId,
+      language: c.language,
+      fromSeats: c.inForce ? (c.current?.seats ?? null) : null,
+      toSeats: c.seats,
+      classSize: c.classSize,
+      reason,
+      status: approve ? 'approved' : 'submitted',
+      requestedBy: null,
+      author,
+      requestedAt: now,
+      ...(approve ? { decidedAt: now, decisionNote: 'approved by the ministry with its file' } : {}),
+    })),
+  });
+  // In force at once (approved), or a quota not in force yet whose numbers wait for the district;
+  // an approved quota in force stays as it is until the district approves the change.
+  const written = changes.filter((c) => approve || !c.inForce);
+  await upsertQuotas(
+    sql,
+    written.map((c) => ({
+      schoolId: c.schoolId,
+      campaignId: c.campaignId,
+      language: c.language,
+      seats: c.seats,
+      classSize: c.classSize,
+      approved: approve,
+    })),
+  );
+  out.inserted = written.filter((c) => c.current === null).length;
+  out.updated = written.length - out.inserted;
+  out.pending = approve ? 0 : changes.length;
+  await sql.auditEvent.createMany({
+    data: changes.map((c) => ({
+      at: now,
+      actorKind: 'cli',
+      actorId: author,
+      action: approve ? 'quota.imported_approved' : 'quota.imported_submitted',
+      subject: `school:${c.schoolId}`,
+      details: {
+        campaign: c.campaignId,
+        language: c.language,
+        fromSeats: c.current?.seats ?? null,
+        toSeats: c.seats,
+        classSize: c.classSize,
+        reason,
+      },
+    })),
+  });
+  if (!approve) return out;
+  // children who applied while a quota waited, or who wait for more seats, are decided now in order
+  const waited = changes.filter((c) => !c.inForce || c.seats > (c.current?.seats ?? 0));
   const deadlines = new Map(
     (await sql.campaign.findMany({ select: { id: true, documentsDeadline: true } })).map((c) => [
       c.id,
       c.documentsDeadline,
     ]),
   );
-  for (const { values: v } of table.rows.filter(isValid)) {
-    const key = { schoolId: schools.get(v.school_code)?.id ?? -1, campaignId: v.campaign_id, language: v.language };
-    const held = await lockQuota(sql, key);
-    const current = held
-      ? await sql.quota.findUniqueOrThrow({ where: { schoolId_campaignId_language: key } })
-      : null;
-    const same = current !== null && current.seats === v.seats && current.classSize === v.class_size;
-    if (same && (current.approved || !approve)) continue; // nothing changes: no record
-    // a newer proposal of the same quota replaces one still waiting (as in the bot)
-    await sql.quotaChange.updateMany({
-      where: { ...key, status: 'submitted' },
-      data: { status: 'rejected', decidedAt: now, decisionNote: 'superseded' },
-    });
-    const inForce = current?.approved === true;
-    const change = await sql.quotaChange.create({
-      data: {
-        ...key,
-        fromSeats: inForce ? current.seats : null,
-        toSeats: v.seats,
-        classSize: v.class_size,
-        reason,
-        status: approve ? 'approved' : 'submitted',
-        requestedBy: null,
-        author,
-        requestedAt: now,
-        ...(approve ? { decidedAt: now, decisionNote: 'approved by the ministry with its file' } : {}),
-      },
-    });
-    if (approve || !inForce) {
-      // in force now (approved), or a quota not in force yet whose numbers the district will approve
-      await sql.quota.upsert({
-        where: { schoolId_campaignId_language: key },
-        create: { ...key, seats: v.seats, classSize: v.class_size, approved: approve },
-        update: { seats: v.seats, classSize: v.class_size, approved: approve },
-      });
-      if (current) out.updated++;
-      else out.inserted++;
-    }
-    if (!approve) out.pending++;
-    await sql.auditEvent.create({
-      data: {
-        at: now,
-        actorKind: 'cli',
-        actorId: author,
-        action: approve ? 'quota.imported_approved' : 'quota.imported_submitted',
-        subject: `school:${key.schoolId}`,
-        details: {
-          change: change.id,
-          campaign: key.campaignId,
-          language: key.language,
-          fromSeats: current?.seats ?? null,
-          toSeats: v.seats,
-          classSize: v.class_size,
-          reason,
+  const withLine = new Set(
+    (
+      await sql.application.findMany({
+        where: {
+          status: 'waitlisted',
+          schoolId: { in: [...new Set(waited.map((c) => c.schoolId))] },
         },
-      },
-    });
-    if (approve && (!inForce || v.seats > (current?.seats ?? 0))) {
-      await admitOnApproval(sql, key, {
+        select: { schoolId: true },
+      })
+    ).map((a) => a.schoolId),
+  );
+  const swapTargets = new Set(
+    (
+      await sql.application.findMany({
+        where: { status: 'admitted', swapSchoolId: { in: [...new Set(waited.map((c) => c.schoolId))] } },
+        select: { swapSchoolId: true },
+      })
+    ).map((a) => a.swapSchoolId),
+  );
+  for (const c of waited) {
+    if (!withLine.has(c.schoolId) && !swapTargets.has(c.schoolId)) continue;
+    await admitOnApproval(
+      sql,
+      { schoolId: c.schoolId, campaignId: c.campaignId, language: c.language },
+      {
         actor: { kind: 'cli', id: author },
         now,
-        documentsDueAt: deadlines.get(key.campaignId) ?? now,
-        wasApproved: inForce,
-      });
-    }
+        documentsDueAt: deadlines.get(c.campaignId) ?? now,
+        wasApproved: c.inForce,
+      },
+    );
   }
   return out;
 }

@@ -534,7 +534,12 @@ export function applicationService(deps: { db: Db; clock: Clock; registry: Regis
           (priority === 'military' || priority === 'staff') && school
             ? await claimAt(tx, { ...locked, priority }, school, verified)
             : {
-                priorityStatus: priority === 'none' ? ('none' as const) : verified ? ('verified' as const) : ('claimed' as const),
+                priorityStatus:
+                  priority === 'none'
+                    ? ('none' as const)
+                    : verified
+                      ? ('verified' as const)
+                      : ('claimed' as const),
                 priorityDueAt: priority !== 'none' && !verified ? due : null,
               };
         await tx.application.update({ where: { id: locked.id }, data: { priority, ...data } });
@@ -849,8 +854,7 @@ export function applicationService(deps: { db: Db; clock: Clock; registry: Regis
             : null;
       if (!waitingFor) return null;
       // the one order rule (core/allocation/order.ts) over the same rows fillFreeSeats reads
-      const prio =
-        a.priorityStatus === 'verified' && (a.status === 'waitlisted' || a.swapPriority);
+      const prio = a.priorityStatus === 'verified' && (a.status === 'waitlisted' || a.swapPriority);
       const rows = await db.$queryRaw<{ ahead: number; waiting: number }[]>(Prisma.sql`
         SELECT count(*) FILTER (WHERE (NOT prio, NOT catchment, seq) < (${!prio}, ${!waitingFor.catchment}, ${waitingFor.seq}))::int AS ahead,
                count(*)::int AS waiting

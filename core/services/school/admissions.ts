@@ -24,6 +24,7 @@ import { type InstructionLanguage, LANGUAGES, type LocalizedName } from '../../d
 import type { StaffRole } from '../../domain/roles.ts';
 import type { Logger } from '../../logger.ts';
 import { enqueueMessage, recordTransition, SYSTEM } from '../applications/ledger.ts';
+import { recordAlert } from './alerts.ts';
 import { SchoolError } from './errors.ts';
 import { atSensibleHour, localDate, offerDeadline } from './local-time.ts';
 import {
@@ -42,7 +43,6 @@ import {
   type UndocumentedStatus,
   undocumentedRequestDeadline,
 } from './rules.ts';
-import { recordAlert } from './alerts.ts';
 import { alertSeatMoves, completeOffers } from './seat-events.ts';
 import {
   auditSchool,

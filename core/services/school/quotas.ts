@@ -7,12 +7,13 @@
 // and district approval, is audited, and is public (`publicQuotaHistory`). Submitting and deciding
 // ask for a fresh TOTP code (K-ID-2). Raising the seats of a quota gives the new seats to waitlisted
 // children at once (fillFreeSeats); lowering below the seats already held is refused (K-CORE-1).
+
+import { admitOnApproval } from '../../allocation/approval.ts';
+import { lockQuota } from '../../allocation/seats.ts';
 import type { Clock } from '../../clock.ts';
 import type { Db } from '../../db/client.ts';
 import type { InstructionLanguage } from '../../domain/reference.ts';
 import { can } from '../../domain/roles.ts';
-import { admitOnApproval } from '../../allocation/approval.ts';
-import { lockQuota } from '../../allocation/seats.ts';
 import { recordAlert } from './alerts.ts';
 import {
   activeCampaign,
