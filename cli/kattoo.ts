@@ -90,14 +90,20 @@ async function main(argv: string[]): Promise<number> {
       return withDatabase(async (db) => {
         const { importCsv } = await import('../core/import/index.ts');
         const author = `cli:${process.env.KATTOO_OPERATOR ?? userInfo().username}`;
-        const result = await importCsv(db, kind as (typeof kinds)[number], text, { approved, reason, author });
+        const result = await importCsv(db, kind as (typeof kinds)[number], text, {
+          approved,
+          reason,
+          author,
+        });
         if (!result.ok) {
           console.error(`${file}: refused, nothing was imported (${result.errors.length} errors):`);
           for (const e of result.errors) console.error(`  row ${e.row}, column ${e.column}: ${e.message}`);
           return 1;
         }
         const removed = result.removed ? `, ${result.removed} removed` : '';
-        const pending = result.pending ? `, ${result.pending} changes waiting for the district's approval` : '';
+        const pending = result.pending
+          ? `, ${result.pending} changes waiting for the district's approval`
+          : '';
         console.log(`${file}: ${result.inserted} inserted, ${result.updated} updated${removed}${pending}`);
         return 0;
       });

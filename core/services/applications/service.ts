@@ -505,7 +505,7 @@ export function applicationService(deps: { db: Db; clock: Clock; registry: Regis
       const a = await own(db, id, telegramId);
       let verified = false;
       if (priority === 'military') {
-        if (!a.schoolId) throw new ApplicationError('incomplete', { missing: ['school'] });
+        // without a school yet, the registry's answer stands until one is chosen (chooseSchool asks again)
         verified =
           (
             await registry
