@@ -126,8 +126,7 @@ class Model {
       return 'ok';
     }
     if (op.kind === 'verify') {
-      if (a?.claim !== 'claimed' || (a.status !== 'admitted' && a.status !== 'waitlisted'))
-        return 'skip';
+      if (a?.claim !== 'claimed' || (a.status !== 'admitted' && a.status !== 'waitlisted')) return 'skip';
       a.claim = 'verified';
       if (a.status === 'waitlisted') this.fill(a.school);
       else if (a.swap) this.fill(a.swap.school);
