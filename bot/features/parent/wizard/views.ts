@@ -539,7 +539,7 @@ export function resultScreen(
     );
   } else {
     if (position) lines.push(t(`${W}result.position`, { position: positionText(t, position) }));
-    lines.push(t(`${W}result.waitlisted_next`));
+    lines.push(t(r.awaitingApproval ? `${W}result.quota_pending` : `${W}result.waitlisted_next`));
   }
   if (a.priority !== 'none' && a.priorityStatus === 'claimed') lines.push('', priorityOutcome(t, lang, a));
   const keyboard = new InlineKeyboard()
