@@ -123,6 +123,15 @@ describe('the campaign file (K-CAMP-1)', () => {
     expect(problemsOf(none).map((p) => p.code)).toContain('no_registration_stage');
   });
 
+  it('refuses mode "window" until the window mode exists, with its path (K-CAMP-4, finding 8)', () => {
+    const lottery = sample();
+    if (lottery.stages[0]) lottery.stages[0].mode = 'window';
+    expect(problemsOf(lottery)).toEqual([
+      expect.objectContaining({ path: 'stages[0].mode', code: 'window_mode_unavailable' }),
+    ]);
+    expect(problemsOf(lottery)[0]?.message).toMatch(/not available yet: use "queue"/);
+  });
+
   it('marks as retroactive what is in force once a stage has opened', () => {
     const r = parseCampaignFile(SAMPLE);
     if (!r.ok) throw new Error('sample');
@@ -175,7 +184,8 @@ describe('applying a campaign file (database, command line)', () => {
         err: (l: string) => err.push(l),
         env: { USER: 'ministry-officer' },
         clock,
-        readFile: async (p: string) => (p === 'sample.json' ? SAMPLE : p === 'bad.json' ? BAD : CHANGED),
+        readFile: async (p: string) =>
+          p === 'sample.json' ? SAMPLE : p === 'bad.json' ? BAD : p === 'window.json' ? WINDOW : CHANGED,
       },
     };
   };
@@ -183,6 +193,9 @@ describe('applying a campaign file (database, command line)', () => {
   const changedFile = sample();
   if (changedFile.stages[0]) changedFile.stages[0].closes = '2026-05-20T18:00';
   const CHANGED = JSON.stringify(changedFile);
+  const windowFile = sample();
+  if (windowFile.stages[1]) windowFile.stages[1].mode = 'window';
+  const WINDOW = JSON.stringify(windowFile);
 
   it('validates, creates, shows; refuses a change of an opened stage without a reason and audits it with one', async () => {
     const { db } = database;
@@ -191,6 +204,12 @@ describe('applying a campaign file (database, command line)', () => {
     expect(bad.err.join('\n')).toMatch(
       /not valid \(2 problems\)[\s\S]* {2}stages: [\s\S]* {2}cancellationLimit: /,
     );
+
+    // a lottery stage is refused by the command line too, and nothing is stored (K-CAMP-4)
+    const lottery = io();
+    expect(await campaignCommand(db, ['apply', 'window.json'], lottery.io)).toBe(1);
+    expect(lottery.err.join('\n')).toMatch(/stages\[1\]\.mode: the window mode .* is not available yet/);
+    expect(await db.campaign.count()).toBe(0);
 
     const v = io();
     expect(await campaignCommand(db, ['validate', 'sample.json'], v.io)).toBe(0);

@@ -207,6 +207,14 @@ export function checkPlan(plan: CampaignPlan): FileProblem[] {
     }
     if (s.kind === 'documents' && s.mode !== 'queue')
       add(`${at}.mode`, 'documents_mode', 'the document window allocates nothing: its mode is queue');
+    // K-CAMP-4: the window mode (seeded lottery, deferred acceptance) is not built yet. Accepting it
+    // would silently run first-come-first-served while officials believe a lottery is in force.
+    else if (s.mode === 'window')
+      add(
+        `${at}.mode`,
+        'window_mode_unavailable',
+        'the window mode (lottery at the close) is not available yet: use "queue"',
+      );
   });
 
   // registration stages: in the order of K-CAMP-1, one of each kind, not overlapping
