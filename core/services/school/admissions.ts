@@ -836,7 +836,11 @@ export function schoolAdmissionsService(deps: { db: Db; clock: Clock; log: Logge
         const promoted = await freeSeat(
           tx,
           { schoolId: a.schoolId as number, campaignId: a.campaignId, language: a.language as string },
-          { actor: SYSTEM, now, documentsDueAt: offerDeadline(now, campaign.documentsDeadline) },
+          {
+            actor: SYSTEM,
+            now,
+            documentsDueAt: offerDeadline(now, campaign.documentsDeadline, campaign.offerWorkingDays),
+          },
         );
         await completeOffers(tx, promoted, now);
         await alertSeatMoves(
@@ -1150,7 +1154,11 @@ export function schoolAdmissionsService(deps: { db: Db; clock: Clock; log: Logge
             ? await freeSeat(
                 tx,
                 { schoolId: d.schoolId, campaignId: d.campaignId, language: d.language },
-                { actor: SYSTEM, now, documentsDueAt: offerDeadline(now, campaign.documentsDeadline) },
+                {
+                  actor: SYSTEM,
+                  now,
+                  documentsDueAt: offerDeadline(now, campaign.documentsDeadline, campaign.offerWorkingDays),
+                },
               )
             : [];
         await completeOffers(tx, promoted, now);
