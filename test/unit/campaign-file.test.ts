@@ -132,6 +132,53 @@ describe('the campaign file (K-CAMP-1)', () => {
     expect(problemsOf(lottery)[0]?.message).toMatch(/not available yet: use "queue"/);
   });
 
+  it('derives the free-seats stage after the release: from the day after the deadline to the end of freeSeatsUntil (R-16.6, finding 4)', () => {
+    const r = parseCampaignFile(SAMPLE);
+    if (!r.ok) throw new Error(JSON.stringify(r.problems));
+    expect(r.plan.stages.at(-1)).toEqual({
+      ordinal: 5,
+      kind: 'free_seats',
+      mode: 'queue',
+      opensAt: bishkekTime('2026-09-16', '00:00'),
+      closesAt: bishkekTime('2027-06-01', '00:00'), // the whole of 31 May
+    });
+    expect(r.plan).toMatchObject({ freeSeatsUntil: '2027-05-31', offerWorkingDays: 5 });
+    // without the fields: 31 May of the school year and five working days
+    const bare = sample() as Record<string, unknown>;
+    delete bare.freeSeatsUntil;
+    delete bare.offerWorkingDays;
+    const d = parseCampaignFile(bare);
+    if (!d.ok) throw new Error(JSON.stringify(d.problems));
+    expect(d.plan).toMatchObject({ freeSeatsUntil: '2027-05-31', offerWorkingDays: 5 });
+    // the ministry may end it earlier, not before it opens nor after the school year
+    const short = sample() as Record<string, unknown>;
+    short.freeSeatsUntil = '2026-12-25';
+    short.offerWorkingDays = 7;
+    const s2 = parseCampaignFile(short);
+    if (!s2.ok) throw new Error(JSON.stringify(s2.problems));
+    expect(s2.plan.stages.at(-1)?.closesAt).toEqual(bishkekTime('2026-12-26', '00:00'));
+    expect(s2.plan.offerWorkingDays).toBe(7);
+    const early = sample() as Record<string, unknown>;
+    early.freeSeatsUntil = '2026-09-10';
+    expect(problemsOf(early)).toEqual([
+      expect.objectContaining({ path: 'freeSeatsUntil', code: 'free_seats_until_early' }),
+    ]);
+    const late = sample() as Record<string, unknown>;
+    late.freeSeatsUntil = '2027-09-01';
+    expect(problemsOf(late)).toEqual([
+      expect.objectContaining({ path: 'freeSeatsUntil', code: 'free_seats_until_late' }),
+    ]);
+    const zero = sample() as Record<string, unknown>;
+    zero.offerWorkingDays = 0;
+    expect(problemsOf(zero)[0]?.path).toBe('offerWorkingDays');
+    // a registration stage listed after the deadline is still refused: the stage comes from the field
+    const listed = sample();
+    listed.stages.push({ kind: 'free_seats', opens: '2026-10-01T09:00', closes: '2026-11-01T18:00' });
+    expect(problemsOf(listed).map((p) => `${p.path} ${p.code}`)).toContain(
+      'stages[4].opens stage_after_deadline',
+    );
+  });
+
   it('marks as retroactive what is in force once a stage has opened', () => {
     const r = parseCampaignFile(SAMPLE);
     if (!r.ok) throw new Error('sample');
@@ -223,7 +270,8 @@ describe('applying a campaign file (database, command line)', () => {
       include: { stages: true },
     });
     expect(stored.active).toBe(true);
-    expect(stored.stages).toHaveLength(4);
+    expect(stored.stages).toHaveLength(5); // the file's four and the free seats after the release
+    expect(stored.offerWorkingDays).toBe(5);
     expect(await campaignCommand(db, ['apply', 'sample.json'], io().io)).toBe(0);
 
     // before any stage opens, changes are free
