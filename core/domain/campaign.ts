@@ -60,3 +60,13 @@ export function defaultAfterReleaseUntil(academicYear: string): string {
 export function endOfDate(date: string): Date {
   return bishkekInstant(addDays(date, 1));
 }
+
+/**
+ * When the school starts receiving documents and enrolling (R-13.2: "from 1 August"; R-14): the
+ * opening of the campaign's document window, or 1 August of the registration year when the campaign
+ * has none. It lasts, for each child, until the child's own documents deadline.
+ */
+export function documentsWindowOpens(campaign: { academicYear: string; stages: StageInput[] }): Date {
+  const window = campaign.stages.find((s) => s.kind === 'documents');
+  return window ? window.opensAt : bishkekInstant(`${campaign.academicYear.slice(0, 4)}-08-01`);
+}

@@ -150,8 +150,11 @@ describe('deadline jobs on PostgreSQL with the demo clock', () => {
       },
     });
     const school = schoolAdmissionsService({ db: t.db, clock, log });
+    const before = clock.now();
+    clock.set(bishkekTime('2026-08-03', '10:00')); // documents are brought from 1 August
     for (const doc of REQUIRED_DOCUMENTS)
       await school.setDocument({ telegramId: 9100, staffId: director.id }, D.id, doc, true);
+    clock.set(before);
     expect(await statusOf(D.id)).toBe('enrolled');
     await t.db.outboxMessage.deleteMany({});
   });

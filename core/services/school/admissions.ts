@@ -15,6 +15,7 @@ import {
   transition,
   VISIBLE_TO_SCHOOL,
 } from '../../domain/application-state.ts';
+import { documentsWindowOpens } from '../../domain/campaign.ts';
 import { staffTenureQualifies } from '../../domain/eligibility.ts';
 import { parsePin } from '../../domain/pin.ts';
 import { type InstructionLanguage, LANGUAGES, type LocalizedName } from '../../domain/reference.ts';
@@ -764,6 +765,12 @@ export function schoolAdmissionsService(deps: { db: Db; clock: Clock; log: Logge
         if (a.status === 'enrolled' && received) return state(false, a.status); // a repeated sixth tick
         if (a.status !== 'admitted') throw new SchoolError('invalid_state', { status: a.status });
         const now = clock.now();
+        // documents are brought, and the child enrolled, only in the document window:
+        // from its opening until the child's own deadline (a direct admission keeps its own rules)
+        const opens = documentsWindowOpens(await activeCampaign(tx));
+        if (now < opens) throw new SchoolError('documents_not_open', { opens: opens.toISOString() });
+        if (a.documentsDueAt && now > a.documentsDueAt)
+          throw new SchoolError('documents_closed', { due: a.documentsDueAt.toISOString() });
         const had = await tx.documentReceipt.findUnique({
           where: { applicationId_document: { applicationId: a.id, document } },
         });
