@@ -6,8 +6,9 @@ import { Redis } from 'ioredis';
 import { AdjustableClock, type Clock, systemClock } from '../core/clock.ts';
 import type { Config } from '../core/config.ts';
 import { createDb, type Db } from '../core/db/client.ts';
-import { startEmbeddedPostgres } from '../core/db/embedded.ts';
+import { type EmbeddedDatabase, startEmbeddedPostgres } from '../core/db/embedded.ts';
 import { applyMigrations, migrationList } from '../core/db/migrations.ts';
+import { type ClaimTick, claimTick } from '../core/db/schedule.ts';
 import { openRegistrationStage } from '../core/domain/campaign.ts';
 import type { Logger } from '../core/logger.ts';
 import {
@@ -47,6 +48,14 @@ export const SIMULATOR_PREFIX = '/sim/telegram';
  * handler waits on something slow (the registry) is acknowledged in time and finishes from the inbox.
  */
 export const WEBHOOK_ACK_WITHIN_MS = 1_000;
+/** a readiness probe answers within this, whatever a dependency does */
+const READY_CHECK_MS = 1_500;
+
+function withinMs<T>(ms: number, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, fail) => (timer = setTimeout(() => fail(new Error('timeout')), ms)));
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
 /**
  * Requests Telegram may keep open to the webhook at once (Telegram's default; 1–100). With the 200
  * sent after handling, this bounds the updates in the process, so an update's time here is about
@@ -102,8 +111,9 @@ async function start(
 ): Promise<Kattoo> {
   // Database: the configured server, or the embedded one in the project's data folder.
   let databaseUrl = config.databaseUrl;
+  let embedded: EmbeddedDatabase | undefined;
   if (!databaseUrl) {
-    const embedded = await startEmbeddedPostgres(config.dataDir, log);
+    embedded = await startEmbeddedPostgres(config.dataDir, log);
     cleanups.push(embedded.stop);
     databaseUrl = embedded.url;
   }
@@ -161,11 +171,25 @@ async function start(
     log,
     metrics,
     ready: async () => {
-      const rows = await db.$queryRaw<{ n: number }[]>`
-        SELECT count(*)::int AS n FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`;
-      const migrated = (rows[0]?.n ?? 0) >= expectedMigrations;
+      const rows = await withinMs(
+        READY_CHECK_MS,
+        db.$queryRaw<{ n: number }[]>`
+        SELECT count(*)::int AS n FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+      ).catch(() => undefined);
+      const database = rows !== undefined;
+      const migrated = database && (rows[0]?.n ?? 0) >= expectedMigrations;
       // ready once the bot has started too (getMe, commands, webhook or polling), not just the HTTP server
-      return { ok: migrated && started, checks: { database: true, migrations: migrated, bot: started } };
+      return {
+        ok: database && migrated && started,
+        checks: { database, migrations: migrated, bot: started },
+      };
+    },
+    // Alive unless only a restart of this process can help: the embedded database it supervises has
+    // stayed down past the supervisor's bound. A server in DATABASE_URL is not ours to restart.
+    live: () => {
+      const h = embedded?.health();
+      const checks: Record<string, boolean> = h ? { embeddedDatabase: h.up } : {};
+      return { ok: h?.recoverable ?? true, checks };
     },
     webhook:
       config.telegram.mode === 'webhook' && webhookSecret
@@ -286,6 +310,8 @@ async function start(
     documentsDeadline: async () => (await services.campaignsRepo.active())?.documentsDeadline ?? null,
   });
   cleanups.push(() => notifications.stop());
+  // schedules run once per cluster and interval, whatever the number of processes (decision 0012)
+  const claim: ClaimTick = (name, everyMs) => claimTick(db, name, everyMs);
   // school staff: one digest of admission alerts per school and window; deadlines, reminders, release
   const digests = startAlertDigestWorker({
     api: bot.api,
@@ -296,15 +322,20 @@ async function start(
   });
   cleanups.push(() => digests.stop());
   const deadlineJob = startDeadlineScheduler(
-    { deadlines: services.deadlines, clock, log },
+    { deadlines: services.deadlines, clock, log, claim },
     { intervalMs: 60_000 },
   );
   cleanups.push(() => deadlineJob.stop());
   // district and ministry: appeal reminders and overdue notices, weekly coverage digests
-  const oversightJobs = startOversightJobs({ appeals: services.appeals, coverage: services.coverage, log });
+  const oversightJobs = startOversightJobs({
+    appeals: services.appeals,
+    coverage: services.coverage,
+    log,
+    claim,
+  });
   cleanups.push(async () => oversightJobs.stop());
   // reports: daily snapshots ("through time") and the warm-up of their series
-  const snapshots = startSnapshotScheduler({ db, clock, log });
+  const snapshots = startSnapshotScheduler({ db, clock, log, claim });
   cleanups.push(async () => snapshots.stop());
   const recovery = setInterval(() => {
     // drafts left unverified by a registry outage are verified again (K-REG-5)

@@ -37,7 +37,6 @@ await instance.init({
   // Messages are Telegram HTML: values are escaped where they are inserted (bot/format/html.ts).
   interpolation: { escapeValue: false },
   returnNull: false,
-  showSupportNotice: false,
   resources: Object.fromEntries(
     UI_LANGUAGES.map((l) => [l, Object.fromEntries(NAMESPACES.map((ns) => [ns, catalogue(l, ns)]))]),
   ),

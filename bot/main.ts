@@ -3,6 +3,7 @@
 import { ConfigError, loadConfig } from '../core/config.ts';
 import { createLogger } from '../core/logger.ts';
 import { startKattoo } from './app.ts';
+import { adviceFor, describeFailure } from './start-failure.ts';
 
 const log = createLogger(process.env.LOG_LEVEL ?? 'info');
 
@@ -17,7 +18,18 @@ try {
   throw e;
 }
 
-const kattoo = await startKattoo(config, log);
+// A failed start says what failed and what to do, never a bare stack or nothing at all (issue 10).
+process.on('uncaughtException', (e) => {
+  console.error(`Kattoo stopped on an unexpected error: ${describeFailure(e)}`);
+  process.exit(1);
+});
+let kattoo: Awaited<ReturnType<typeof startKattoo>>;
+try {
+  kattoo = await startKattoo(config, log);
+} catch (e) {
+  console.error(`Kattoo did not start: ${describeFailure(e)}\n${adviceFor(e)}`);
+  process.exit(1);
+}
 let stopping = false;
 const shutdown = async (signal: string) => {
   if (stopping) return;

@@ -11,6 +11,8 @@ export type ServerDeps = {
   log: Logger;
   metrics: Metrics;
   ready: () => Promise<{ ok: boolean; checks: Record<string, boolean> }>;
+  /** liveness: false only when the process cannot recover by itself (a supervisor should restart it) */
+  live?: () => { ok: boolean; checks: Record<string, boolean> };
   webhook?: {
     secret: string;
     dispatcher: () => UpdateDispatcher | undefined;
@@ -32,7 +34,10 @@ function sameSecret(given: unknown, expected: string): boolean {
 export function createHttpServer(deps: ServerDeps): FastifyInstance {
   const app = Fastify({ logger: false, bodyLimit: deps.bodyLimit ?? 1_048_576, forceCloseConnections: true });
 
-  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/healthz', async (_req, reply) => {
+    const r = deps.live?.() ?? { ok: true, checks: {} };
+    return reply.code(r.ok ? 200 : 503).send({ status: r.ok ? 'ok' : 'failing', checks: r.checks });
+  });
 
   app.get('/readyz', async (_req, reply) => {
     const r = await deps.ready().catch(() => ({ ok: false, checks: {} }));

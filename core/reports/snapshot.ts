@@ -10,6 +10,7 @@
 //     the admin command (`kattoo stats reconcile`); it reads every application, so never per request.
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/client.ts';
+import { alwaysClaim, type ClaimTick, claimed } from '../db/schedule.ts';
 import type { Logger } from '../logger.ts';
 import { bishkekDate, warmSeriesCache } from './queries.ts';
 
@@ -146,14 +147,19 @@ export const SNAPSHOT_INTERVAL_MS = 3_600_000;
  * run it (the runs serialise in the database and each leaves the same rows).
  */
 export function startSnapshotScheduler(
-  deps: { db: Db; clock: Clock; log: Logger },
+  deps: { db: Db; clock: Clock; log: Logger; claim?: ClaimTick },
   opts: { intervalMs?: number; runAtStart?: boolean } = {},
 ) {
+  const every = opts.intervalMs ?? SNAPSHOT_INTERVAL_MS;
   let stopped = false;
   let running: Promise<unknown> = Promise.resolve();
-  const tick = () =>
-    takeDailySnapshot(deps.db, deps.clock.now())
-      .then((r) => deps.log.debug({ ...r }, 'daily statistics snapshot taken'))
+  const snapshot = () =>
+    takeDailySnapshot(deps.db, deps.clock.now()).then((r) =>
+      deps.log.debug({ ...r }, 'daily statistics snapshot taken'),
+    );
+  // the snapshot once per cluster and interval; the warm-up of this process's own cache always
+  const tick = (claim: ClaimTick = alwaysClaim) =>
+    claimed(claim, 'daily_snapshot', every, snapshot)
       // the past days of the large scopes' series, read once here instead of by the first report
       .then(() => warmSeriesCache(deps.db, deps.clock.now()))
       .catch((e) =>
@@ -162,16 +168,16 @@ export function startSnapshotScheduler(
           'daily statistics snapshot failed',
         ),
       );
-  if (opts.runAtStart !== false) running = running.then(tick);
+  if (opts.runAtStart !== false) running = running.then(() => tick(deps.claim));
   const timer = setInterval(() => {
     if (stopped) return;
-    running = running.then(tick);
-  }, opts.intervalMs ?? SNAPSHOT_INTERVAL_MS);
+    running = running.then(() => tick(deps.claim));
+  }, every);
   timer.unref();
   return {
     /** one run now (tests, demo after moving the clock) */
     runNow: () => {
-      running = running.then(tick);
+      running = running.then(() => tick());
       return running;
     },
     async stop() {

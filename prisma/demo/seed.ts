@@ -1,7 +1,7 @@
 // Loading a reference world (territories, campaign, schools, catchments, quotas) into the database:
 // one transaction, one set-based INSERT per table (core/import/bulk.ts). Used by `kattoo seed`, by
 // demo start-up and by tests.
-import type { Db } from '../../core/db/client.ts';
+import { type Db, poolOf } from '../../core/db/client.ts';
 import type { ReferenceWorld, TerritoryInput } from '../../core/domain/reference.ts';
 import { insertCatchments, upsertQuotas, upsertTerritories, writeSchools } from '../../core/import/bulk.ts';
 import type { Logger } from '../../core/logger.ts';
@@ -92,6 +92,19 @@ export async function seedReferenceWorld(db: Db, world: ReferenceWorld): Promise
 
 /** Loads the demo world when the database has no school yet; true when it did. */
 export async function seedDemoIfEmpty(db: Db, log: Logger): Promise<boolean> {
+  // Several processes starting at once on an empty database: one seeds, the others wait and find it
+  // seeded (without the lock they crashed on campaign_pkey). A session lock on a connection of its own.
+  const lock = await poolOf(db).connect();
+  try {
+    await lock.query("SELECT pg_advisory_lock(hashtext('kattoo_demo_seed'))");
+    return await seedUnlessSeeded(db, log);
+  } finally {
+    await lock.query("SELECT pg_advisory_unlock(hashtext('kattoo_demo_seed'))").catch(() => {});
+    lock.release();
+  }
+}
+
+async function seedUnlessSeeded(db: Db, log: Logger): Promise<boolean> {
   const existing = await db.school.count();
   if (existing > 0) {
     log.info({ schools: existing }, 'reference data present; demo world not loaded');

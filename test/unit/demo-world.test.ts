@@ -20,12 +20,6 @@ describe('demo world generator', () => {
     expect(hash(generateDemoWorld({ seed: 8 }))).not.toBe(hash(generateDemoWorld({ seed: 7 })));
   });
 
-  it('generates the whole world in well under a second', () => {
-    const t0 = performance.now();
-    generateDemoWorld({ seed: 99 });
-    expect(performance.now() - t0).toBeLessThan(1000);
-  });
-
   it('has about as many schools as the country, every district having some', () => {
     expect(world.schools.length).toBeGreaterThanOrEqual(2300);
     expect(world.schools.length).toBeLessThanOrEqual(2500);

@@ -2,6 +2,8 @@
 // twice (every message has a dedupe key), a restart loses nothing. Appeal reminders and overdue flags
 // every few minutes; the weekly coverage digest checked hourly (it writes once per district and ISO
 // week, for a working day at 10:00 Bishkek time).
+
+import { alwaysClaim, type ClaimTick, claimed } from '../../db/schedule.ts';
 import type { Logger } from '../../logger.ts';
 import type { AppealService } from './appeals.ts';
 import type { CoverageService } from './coverage.ts';
@@ -14,6 +16,7 @@ export function startOversightJobs(
     appeals: Pick<AppealService, 'sendReminders'>;
     coverage: Pick<CoverageService, 'weeklyDigests'>;
     log: Logger;
+    claim?: ClaimTick;
   },
   opts: { appealsEveryMs?: number; coverageEveryMs?: number } = {},
 ) {
@@ -31,8 +34,11 @@ export function startOversightJobs(
   };
   const reminders = () => run('appeal_reminders', () => deps.appeals.sendReminders());
   const digests = () => run('coverage_digest', () => deps.coverage.weeklyDigests());
-  const a = setInterval(reminders, opts.appealsEveryMs ?? APPEAL_REMINDERS_EVERY_MS);
-  const c = setInterval(digests, opts.coverageEveryMs ?? COVERAGE_DIGEST_EVERY_MS);
+  const appealsEvery = opts.appealsEveryMs ?? APPEAL_REMINDERS_EVERY_MS;
+  const coverageEvery = opts.coverageEveryMs ?? COVERAGE_DIGEST_EVERY_MS;
+  const claim = deps.claim ?? alwaysClaim;
+  const a = setInterval(() => claimed(claim, 'appeal_reminders', appealsEvery, reminders), appealsEvery);
+  const c = setInterval(() => claimed(claim, 'coverage_digest', coverageEvery, digests), coverageEvery);
   a.unref();
   c.unref();
   return {

@@ -10,6 +10,7 @@
 // `runDeadlines(now)` is idempotent: a second run with the same state changes nothing more.
 import type { Clock } from '../../clock.ts';
 import { type Db, Prisma } from '../../db/client.ts';
+import { alwaysClaim, type ClaimTick, claimed } from '../../db/schedule.ts';
 import { transition } from '../../domain/application-state.ts';
 import { afterReleaseStage } from '../../domain/campaign.ts';
 import type { StageInput } from '../../domain/reference.ts';
@@ -408,9 +409,10 @@ export type DeadlineService = ReturnType<typeof deadlineService>;
  * time; errors are logged and the next tick tries again. Any number of processes may run it.
  */
 export function startDeadlineScheduler(
-  deps: { deadlines: DeadlineService; clock: Clock; log: Logger },
+  deps: { deadlines: DeadlineService; clock: Clock; log: Logger; claim?: ClaimTick },
   opts: { intervalMs?: number } = {},
 ) {
+  const every = opts.intervalMs ?? 60_000;
   let stopped = false;
   let running: Promise<unknown> = Promise.resolve();
   const tick = () =>
@@ -421,8 +423,8 @@ export function startDeadlineScheduler(
       );
   const timer = setInterval(() => {
     if (stopped) return;
-    running = running.then(tick);
-  }, opts.intervalMs ?? 60_000);
+    running = running.then(() => claimed(deps.claim ?? alwaysClaim, 'deadlines', every, tick));
+  }, every);
   timer.unref();
   return {
     /** one run now (tests, demo after moving the clock) */
