@@ -626,6 +626,8 @@ export function applicationService(deps: { db: Db; clock: Clock; registry: Regis
         });
         if (refusal) throw new ApplicationError('place_refused', { reason: refusal, stage: stage.kind });
 
+        // a seat decided late (after the release, or days before the deadline) gets working days (0009)
+        const documentsDueAt = offerDeadline(now, campaign.documentsDeadline, campaign.offerWorkingDays);
         const submitted = transition('draft', 'submit');
         const statuses = {
           submitted,
@@ -643,7 +645,7 @@ export function applicationService(deps: { db: Db; clock: Clock; registry: Regis
             stageOrdinal: stage.ordinal,
             catchmentMatch: registeredIn,
             at: now,
-            documentsDueAt: campaign.documentsDeadline,
+            documentsDueAt,
             // Stage III is "any school with a free seat": a full school is refused with alternatives.
             refuseWhenFull: stage.kind === 'free_seats',
             statuses,
@@ -676,7 +678,7 @@ export function applicationService(deps: { db: Db; clock: Clock; registry: Regis
               stageOrdinal: stage.ordinal,
               catchmentMatch: registeredIn,
               decidedAt: now,
-              documentsDueAt: held ? campaign.documentsDeadline : null,
+              documentsDueAt: held ? documentsDueAt : null,
             };
             return {
               application: viewOf(after, school),
@@ -721,7 +723,11 @@ export function applicationService(deps: { db: Db; clock: Clock; registry: Regis
             tx,
             { schoolId: a.schoolId, campaignId: a.campaignId, language: a.language },
             // after the campaign's deadline the next child still gets days to bring documents
-            { actor: SYSTEM, now, documentsDueAt: offerDeadline(now, campaign.documentsDeadline) },
+            {
+              actor: SYSTEM,
+              now,
+              documentsDueAt: offerDeadline(now, campaign.documentsDeadline, campaign.offerWorkingDays),
+            },
           );
           await completeOffers(tx, promoted, now);
           await alertSeatMoves(
@@ -814,7 +820,7 @@ export function applicationService(deps: { db: Db; clock: Clock; registry: Regis
         const promoted = await fillFreeSeats(tx, [target], {
           actor: SYSTEM,
           now,
-          documentsDueAt: offerDeadline(now, campaign.documentsDeadline),
+          documentsDueAt: offerDeadline(now, campaign.documentsDeadline, campaign.offerWorkingDays),
         });
         await completeOffers(tx, promoted, now);
         const after = await view(tx, a.id);

@@ -18,6 +18,7 @@ import {
   transition,
   VISIBLE_TO_SCHOOL,
 } from '../../domain/application-state.ts';
+import { documentsWindowOpens } from '../../domain/campaign.ts';
 import { staffTenureQualifies } from '../../domain/eligibility.ts';
 import { parsePin } from '../../domain/pin.ts';
 import { type InstructionLanguage, LANGUAGES, type LocalizedName } from '../../domain/reference.ts';
@@ -795,6 +796,12 @@ export function schoolAdmissionsService(deps: { db: Db; clock: Clock; log: Logge
         if (a.status === 'enrolled' && received) return state(false, a.status); // a repeated sixth tick
         if (a.status !== 'admitted') throw new SchoolError('invalid_state', { status: a.status });
         const now = clock.now();
+        // documents are brought, and the child enrolled, only in the document window:
+        // from its opening until the child's own deadline (a direct admission keeps its own rules)
+        const opens = documentsWindowOpens(await activeCampaign(tx));
+        if (now < opens) throw new SchoolError('documents_not_open', { opens: opens.toISOString() });
+        if (a.documentsDueAt && now > a.documentsDueAt)
+          throw new SchoolError('documents_closed', { due: a.documentsDueAt.toISOString() });
         const had = await tx.documentReceipt.findUnique({
           where: { applicationId_document: { applicationId: a.id, document } },
         });
@@ -867,7 +874,11 @@ export function schoolAdmissionsService(deps: { db: Db; clock: Clock; log: Logge
         const promoted = await freeSeat(
           tx,
           { schoolId: a.schoolId as number, campaignId: a.campaignId, language: a.language as string },
-          { actor: SYSTEM, now, documentsDueAt: offerDeadline(now, campaign.documentsDeadline) },
+          {
+            actor: SYSTEM,
+            now,
+            documentsDueAt: offerDeadline(now, campaign.documentsDeadline, campaign.offerWorkingDays),
+          },
         );
         await completeOffers(tx, promoted, now);
         await alertSeatMoves(
@@ -1180,7 +1191,11 @@ export function schoolAdmissionsService(deps: { db: Db; clock: Clock; log: Logge
             ? await freeSeat(
                 tx,
                 { schoolId: d.schoolId, campaignId: d.campaignId, language: d.language },
-                { actor: SYSTEM, now, documentsDueAt: offerDeadline(now, campaign.documentsDeadline) },
+                {
+                  actor: SYSTEM,
+                  now,
+                  documentsDueAt: offerDeadline(now, campaign.documentsDeadline, campaign.offerWorkingDays),
+                },
               )
             : [];
         await completeOffers(tx, promoted, now);

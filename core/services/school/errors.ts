@@ -26,7 +26,11 @@ export type SchoolErrorCode =
   /** the child already has an active application (K-CORE-2) */
   | 'child_has_application'
   /** the staff register already has this person */
-  | 'already_exists';
+  | 'already_exists'
+  /** documents are received only from the document window's opening (`opens`, ISO) (R-13.2) */
+  | 'documents_not_open'
+  /** the child's documents deadline (`due`, ISO) has passed: the seat is being released (R-13.4) */
+  | 'documents_closed';
 
 export class SchoolError extends Error {
   constructor(
