@@ -138,6 +138,7 @@ async function start(
 
   // Sessions: Redis when configured, else in-process (said so, K-TG-2).
   let storage = memoryStorage<SessionData>();
+  let throttle = opts.throttle;
   if (config.redisUrl) {
     const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
     await redis.connect();
@@ -146,6 +147,17 @@ async function start(
     });
     storage = redisStorage<SessionData>(redis);
     log.info('sessions: Redis');
+    // Telegram's limits shared by every instance (decision 0014), on a connection of their own that
+    // fails at once when Redis is away (the throttle then keeps this process's limits) and pipelines.
+    const limits = redis.duplicate({
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      commandTimeout: 500,
+      enableAutoPipelining: true,
+    });
+    cleanups.push(async () => void limits.disconnect());
+    await limits.connect().catch((e) => log.warn({ err: String(e) }, 'outbound limits: Redis unreachable'));
+    if (throttle !== false) throttle = { ...throttle, redis: limits };
   } else {
     log.info(
       'sessions: in-process store (REDIS_URL is not set); sessions are lost on restart, drafts are not',
@@ -266,7 +278,7 @@ async function start(
 
   const token = config.telegram.token ?? SIMULATOR_TOKEN;
   const apiRoot = config.telegram.simulated ? `${url}${SIMULATOR_PREFIX}` : config.telegram.apiRoot;
-  const bot = createBot({ token, apiRoot, services, storage, log, throttle: opts.throttle });
+  const bot = createBot({ token, apiRoot, services, storage, log, throttle });
   await bot.init();
   await registerCommands(bot);
   notify = identityNotifier(bot.api);

@@ -26,7 +26,7 @@ import { staffLinkFeature } from './features/staff/link.ts';
 import { quotasFeature } from './features/staff/quotas/index.ts';
 import { unhandledFeature } from './features/unhandled.ts';
 import { guessLanguage, isUiLanguage, translator, UI_LANGUAGES } from './i18n.ts';
-import { type ThrottleOptions, throttle } from './telegram/throttle.ts';
+import { mayRideInWebhookAnswer, type ThrottleOptions, throttle } from './telegram/throttle.ts';
 
 export type BotDeps = {
   token: string;
@@ -59,10 +59,11 @@ export function createBot(deps: BotDeps) {
   const config: BotConfig<BotContext> = {
     botInfo: deps.botInfo,
     // a button's answer (the spinner) may travel back in the webhook's own answer (bot/http/server.ts)
-    client: { apiRoot: deps.apiRoot, canUseWebhookReply: (method) => method === 'answerCallbackQuery' },
+    client: { apiRoot: deps.apiRoot, canUseWebhookReply: mayRideInWebhookAnswer },
   };
   const bot = new Bot<BotContext>(deps.token, config);
-  if (deps.throttle !== false) bot.api.config.use(throttle(deps.throttle ?? {}));
+  if (deps.throttle !== false)
+    bot.api.config.use(throttle({ botId: deps.token.split(':')[0], log, ...deps.throttle }));
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 }));
 
   bot.use(async (ctx, next) => {
