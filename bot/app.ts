@@ -149,15 +149,18 @@ async function start(
     log.info('sessions: Redis');
     // Telegram's limits shared by every instance (decision 0014), on a connection of their own that
     // fails at once when Redis is away (the throttle then keeps this process's limits) and pipelines.
-    const limits = redis.duplicate({
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      commandTimeout: 500,
-      enableAutoPipelining: true,
-    });
-    cleanups.push(async () => void limits.disconnect());
-    await limits.connect().catch((e) => log.warn({ err: String(e) }, 'outbound limits: Redis unreachable'));
-    if (throttle !== false) throttle = { ...throttle, redis: limits };
+    // A bundled simulator is each process's own Telegram: its limits stay in the process.
+    if (throttle !== false && !config.telegram.simulated) {
+      const limits = redis.duplicate({
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 0,
+        commandTimeout: 500,
+        enableAutoPipelining: true,
+      });
+      cleanups.push(async () => void limits.disconnect());
+      await limits.connect().catch((e) => log.warn({ err: String(e) }, 'outbound limits: Redis unreachable'));
+      throttle = { ...throttle, redis: limits };
+    }
   } else {
     log.info(
       'sessions: in-process store (REDIS_URL is not set); sessions are lost on restart, drafts are not',

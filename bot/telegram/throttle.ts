@@ -50,8 +50,10 @@ export function throttle(opts: ThrottleOptions = {}): Transformer {
     if (counts(method)) {
       const chatId = (payload as { chat_id?: string | number } | undefined)?.chat_id;
       for (let retakes = 0; ; ) {
+        // the slot counts from before the call: an answer read late must not make it look later
+        const asked = now();
         const slot = await limiter.take(chatId);
-        const at = now() + slot.wait;
+        const at = asked + slot.wait;
         if (slot.wait > 0) await sleep(slot.wait);
         if (!slot.reserved) continue;
         if (now() - at <= late || retakes++ >= 2) break;
