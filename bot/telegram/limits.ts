@@ -29,7 +29,7 @@ export type LimitOptions = {
 };
 
 export function rulesOf(o: LimitOptions = {}): Rules {
-  const margin = o.marginMs ?? 50;
+  const margin = o.marginMs ?? 100;
   const chatInterval = (1000 + margin) / (o.chatPerSecond ?? 1);
   return {
     global: { interval: (1000 + margin) / (o.globalPerSecond ?? 30), tolerance: 0 },

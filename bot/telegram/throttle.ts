@@ -45,7 +45,7 @@ export function throttle(opts: ThrottleOptions = {}): Transformer {
   const now = opts.now ?? Date.now;
   // A send that wakes well after its slot (a busy event loop) would reach Telegram together with the
   // sends of the next slots: it takes a new slot instead, a few times at most so it cannot starve.
-  const late = (opts.marginMs ?? 50) / 2;
+  const late = (opts.marginMs ?? 100) / 4;
   return async (prev, method, payload, signal) => {
     if (counts(method)) {
       const chatId = (payload as { chat_id?: string | number } | undefined)?.chat_id;
