@@ -8,7 +8,7 @@ import type { Config } from '../core/config.ts';
 import { createDb, type Db } from '../core/db/client.ts';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from '../core/db/embedded.ts';
 import { applyMigrations, migrationList } from '../core/db/migrations.ts';
-import { type ClaimTick, claimTick } from '../core/db/schedule.ts';
+import { type ClaimTick, claimed, claimTick } from '../core/db/schedule.ts';
 import { openRegistrationStage } from '../core/domain/campaign.ts';
 import type { Logger } from '../core/logger.ts';
 import {
@@ -24,7 +24,7 @@ import { startDeadlineScheduler } from '../core/services/school/deadlines.ts';
 import { secretKeyFromEnv } from '../core/services/school/totp.ts';
 import { createServices, type Services } from '../core/services.ts';
 import type { SessionData } from './context.ts';
-import { createBot, type KattooBot, registerCommands } from './create-bot.ts';
+import { createBot, isBlockedByUser, type KattooBot, registerCommands } from './create-bot.ts';
 import { identityNotifier } from './features/parent/identity.ts';
 import { admissionsListButton } from './features/staff/admissions/index.ts';
 import { startAlertDigestWorker } from './features/staff/alerts/worker.ts';
@@ -63,6 +63,12 @@ function withinMs<T>(ms: number, work: Promise<T>): Promise<T> {
  * and more decisions per second, not fewer).
  */
 export const WEBHOOK_MAX_CONNECTIONS = 40;
+/**
+ * How often each instance looks for updates whose lease ran out (their instance died): with the
+ * inbox's 5 s lease, an update in flight in a killed process is handled at most ≈ 7 s after the kill
+ * by any instance that is up (decision 0005).
+ */
+export const INBOX_RECOVERY_EVERY_MS = 2_000;
 
 export type Kattoo = {
   url: string;
@@ -299,7 +305,11 @@ async function start(
         await bot.handleUpdate(u, envelope);
       } catch (e) {
         // handleUpdate rethrows; the error boundary (bot.catch) answers the user, the inbox records it.
-        if (e instanceof BotError) await bot.errorHandler(e);
+        if (e instanceof BotError) {
+          await bot.errorHandler(e);
+          // a person who blocked the bot: the boundary marked them unreachable; the update is done
+          if (isBlockedByUser(e.error)) return;
+        }
         throw e;
       }
     },
@@ -308,6 +318,10 @@ async function start(
     (result, ms) => {
       metrics.updates.inc({ result });
       if (result !== 'duplicate') metrics.updateSeconds.observe(ms / 1000);
+    },
+    {
+      onIgnored: (reason) => metrics.updatesIgnored.inc({ reason }),
+      onQuarantined: () => metrics.inboxQuarantined.inc(),
     },
   );
   const active = dispatcher;
@@ -352,12 +366,20 @@ async function start(
   // reports: daily snapshots ("through time") and the warm-up of their series
   const snapshots = startSnapshotScheduler({ db, clock, log, claim });
   cleanups.push(async () => snapshots.stop());
+  // personal data kept only as long as needed (docs/privacy.md): checked hourly, run once a day
+  const retention = setInterval(() => {
+    void claimed(claim, 'retention', 86_400_000, async () => {
+      const counts = await services.retention.run();
+      log.info(counts, 'retention: personal data past its period deleted');
+    }).catch((e) => log.warn({ err: String(e) }, 'retention run failed'));
+  }, 3_600_000);
+  retention.unref();
+  cleanups.push(async () => clearInterval(retention));
   const recovery = setInterval(() => {
     // drafts left unverified by a registry outage are verified again (K-REG-5)
     void services.applications
       .retryPendingVerifications()
       .catch((e) => log.warn({ err: String(e) }, 'verification retry failed'));
-    void active.recover().catch((e) => log.error({ err: String(e) }, 'inbox recovery failed'));
     void services.inbox
       .pendingCount()
       .then((n) => metrics.inboxPending.set(n))
@@ -365,6 +387,20 @@ async function start(
   }, 30_000);
   recovery.unref();
   cleanups.push(async () => clearInterval(recovery));
+  // updates a dead instance left behind: taken once their lease has run out (decision 0005)
+  let recovering = false;
+  const inboxRecovery = setInterval(() => {
+    if (recovering) return;
+    recovering = true;
+    void active
+      .recover()
+      .catch((e) => log.error({ err: String(e) }, 'inbox recovery failed'))
+      .finally(() => {
+        recovering = false;
+      });
+  }, INBOX_RECOVERY_EVERY_MS);
+  inboxRecovery.unref();
+  cleanups.push(async () => clearInterval(inboxRecovery));
 
   if (config.telegram.mode === 'webhook') {
     await bot.api.setWebhook(`${publicUrl}/telegram/webhook`, {

@@ -1,7 +1,7 @@
 // The bot: middlewares (error boundary, language, session) and features per actor. It takes its
 // dependencies explicitly so tests can pass botInfo, an API root and services (guide: grammY template).
 import { autoRetry } from '@grammyjs/auto-retry';
-import { Bot, type BotConfig, type StorageAdapter, session } from 'grammy';
+import { Bot, type BotConfig, GrammyError, type StorageAdapter, session } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Logger } from '../core/logger.ts';
 import type { Services } from '../core/services.ts';
@@ -15,6 +15,7 @@ import { accessFeature } from './features/parent/access.ts';
 import { parentAppealsFeature } from './features/parent/appeals.ts';
 import { parentIdentityFeature } from './features/parent/identity.ts';
 import { parentFeature } from './features/parent/index.ts';
+import { privacyFeature } from './features/parent/privacy.ts';
 import { publicFeature } from './features/public/index.ts';
 import { openDataFeature } from './features/public/opendata.ts';
 import { admissionsFeature } from './features/staff/admissions/index.ts';
@@ -50,6 +51,7 @@ export const PUBLIC_COMMANDS: [string, string][] = [
   ['access', 'school:commands.access'],
   ...OVERSIGHT_COMMANDS.filter(([c]) => c === 'appeal').map(([c, k]): [string, string] => [c, k]),
   ['opendata', 'reports:commands.opendata'],
+  ['privacy', 'privacy:commands.privacy'],
   ['language', 'commands.language'],
   ['help', 'commands.help'],
 ];
@@ -115,6 +117,7 @@ export function createBot(deps: BotDeps) {
   bot.use(parentAppealsFeature({ appeals: services.appeals }));
   bot.use(reportsFeature({ reports: services.reports }));
   bot.use(openDataFeature({ openData: services.openData }));
+  bot.use(privacyFeature({ retention: services.retention }));
   bot.use(parentIdentityFeature({ identity: services.identity, myData: services.myData }));
   bot.use(
     parentFeature({
@@ -138,6 +141,16 @@ export function createBot(deps: BotDeps) {
   // Error boundary: no update crashes the process; the user still gets an answer (K-CORE-6).
   bot.catch(async (err) => {
     const ctx = err.ctx;
+    if (isBlockedByUser(err.error)) {
+      // Not a fault of ours and nobody to tell: the person is marked unreachable, so their notices
+      // go by SMS (K-NOTE-2), as the outbox worker does. In a group it means the bot was removed.
+      if (ctx.chat?.type === 'private')
+        await services.chatUsers
+          .setReachable(ctx.chat.id, false)
+          .catch((e) => ctx.log?.warn({ err: String(e) }, 'could not mark the chat unreachable'));
+      ctx.log?.info({ chatType: ctx.chat?.type }, 'Telegram refused a reply (403): chat marked unreachable');
+      return;
+    }
     ctx.log?.error(
       { err: err.error instanceof Error ? err.error.message : String(err.error) },
       'update failed',
@@ -154,6 +167,11 @@ export function createBot(deps: BotDeps) {
   return bot;
 }
 export type KattooBot = ReturnType<typeof createBot>;
+
+/** Telegram's 403: the person blocked the bot (or, in a group, removed it). */
+export function isBlockedByUser(e: unknown): boolean {
+  return e instanceof GrammyError && e.error_code === 403;
+}
 
 /** The children the registry links to a parent, for the wizard's first question; null when unknown now. */
 async function childrenOf(services: Services, telegramId: number) {
@@ -176,4 +194,13 @@ export async function registerCommands(bot: KattooBot): Promise<void> {
     commands.map(([command, key]) => ({ command, description: translator(lang)(key) }));
   await bot.api.setMyCommands(list('ky'));
   for (const lang of UI_LANGUAGES) await bot.api.setMyCommands(list(lang), { language_code: lang });
+  // what a person sees before pressing Start (the profile and the empty chat), per language
+  const t = translator('ky');
+  await bot.api.setMyDescription(t('privacy:description'));
+  await bot.api.setMyShortDescription(t('privacy:short_description'));
+  for (const lang of UI_LANGUAGES) {
+    const tl = translator(lang);
+    await bot.api.setMyDescription(tl('privacy:description'), { language_code: lang });
+    await bot.api.setMyShortDescription(tl('privacy:short_description'), { language_code: lang });
+  }
 }

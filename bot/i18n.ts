@@ -25,6 +25,7 @@ export const NAMESPACES = [
   'school',
   'reports',
   'oversight',
+  'privacy',
 ] as const;
 
 const instance = i18next.createInstance();

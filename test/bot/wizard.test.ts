@@ -183,7 +183,10 @@ describe('registration wizard and /status through the Telegram simulator', () =>
     const review = await u.waitForBotMessage(has('6-кадам'));
     expect(messageText(review)).toContain('микроучастогуңуздагы мектеп');
     expect(messageText(review)).toContain('Азыр ачык');
-    u.press(ky('wizard:review.submit'));
+    const pressed = u.press(ky('wizard:review.submit'));
+    // the decision comes first in the button's own answer (not counted against 30 messages/s)
+    const answer = await u.waitForCallbackAnswer(pressed.callbackQueryId as string);
+    expect(answer.text).toMatch(/^✅ Орун берилди — № \d{4}-\d+/);
     const result = await u.waitForBotMessage(has('Орун берилди'));
     expect(messageText(result)).toContain('3×4');
     expect(messageText(result)).toContain('нотариалдык');

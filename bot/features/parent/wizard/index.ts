@@ -46,6 +46,7 @@ import {
   childScreen,
   confirmScreen,
   consentScreen,
+  decisionHeadline,
   discardedScreen,
   discardScreen,
   districtsScreen,
@@ -429,8 +430,10 @@ export function wizardFeature(deps: ParentDeps) {
       return;
     }
     if (STATUS_ACTIONS.has(action.a) || (action.a === 'lang' && action.mode === 's')) return next();
-    // stop the spinner first: the registry or the database may take a moment
-    await ctx.answerCallbackQuery().catch(() => {});
+    // stop the spinner first: the registry or the database may take a moment. Submit answers with the
+    // decision itself: a button's answer is not counted against Telegram's 30 messages/s, so at the
+    // opening every parent sees the decision at once, the full message following at Telegram's rate.
+    if (action.a !== 'submit') await ctx.answerCallbackQuery().catch(() => {});
     const app = 'app' in action ? action.app : null;
     const back: { step: NavStep; app: string | null } = { step: app ? 'review' : 'child', app };
     await guarded(ctx, back, () => onAction(ctx, action));
@@ -617,7 +620,11 @@ export function wizardFeature(deps: ParentDeps) {
     const tid = userId(ctx);
     try {
       // the press of the opening minute: the decision first, the draft is read only to explain a refusal
-      const r = await apps.submit(app, tid);
+      const r = await apps.submit(app, tid).catch(async (e) => {
+        await ctx.answerCallbackQuery().catch(() => {});
+        throw e;
+      });
+      await ctx.answerCallbackQuery({ text: decisionHeadline(ctx.t, r) }).catch(() => {});
       const position = r.outcome === 'waitlisted' ? await apps.position(r.application.id, tid) : null;
       ctx.session.wizard = undefined;
       return show(ctx, resultScreen(ctx.t, ctx.lang, r, position));

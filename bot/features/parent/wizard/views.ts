@@ -480,6 +480,14 @@ export function reviewScreen(
 }
 
 /** The decision, in the words of the contract, with what happens next. */
+/** The decision in one line, for the button's own answer (plain text, ≤ 200 characters). */
+export function decisionHeadline(t: Translate, r: SubmitOutcome): string {
+  const key = r.outcome === 'admitted' ? `${W}result.admitted` : `${W}result.waitlisted`;
+  return t(key, { status: statusWord(t, r.outcome), number: r.application.number })
+    .replace(/<[^>]+>/g, '')
+    .slice(0, 200);
+}
+
 export function resultScreen(
   t: Translate,
   lang: UiLanguage,
