@@ -2,7 +2,6 @@
 // `startKattoo` is what `npm start`, the bot tests, the browser tests and the benchmarks run.
 import type { FastifyInstance } from 'fastify';
 import { BotError } from 'grammy';
-import { Redis } from 'ioredis';
 import { AdjustableClock, type Clock, systemClock } from '../core/clock.ts';
 import type { Config } from '../core/config.ts';
 import { createDb, type Db } from '../core/db/client.ts';
@@ -34,7 +33,14 @@ import { createMetrics } from './http/metrics.ts';
 import { createHttpServer } from './http/server.ts';
 import { startNotificationWorker } from './notifications/worker.ts';
 import { startRegistry } from './registry.ts';
-import { memoryStorage, redisStorage } from './session.ts';
+import {
+  alwaysAvailable,
+  connectSessionRedis,
+  memoryStorage,
+  redisHealth,
+  redisStorage,
+  type SessionStoreHealth,
+} from './session.ts';
 import type { ThrottleOptions } from './telegram/throttle.ts';
 import { UpdateDispatcher } from './updates/dispatcher.ts';
 import { ALLOWED_UPDATES, startPolling } from './updates/poller.ts';
@@ -89,6 +95,8 @@ export type Kattoo = {
 };
 
 export type StartOptions = {
+  /** how long an update waits for a lost session store before it is left in the inbox (tests) */
+  sessionHoldMs?: number;
   /** outbound limits; `false` only for benchmarks against a stand-in that has none */
   throttle?: ThrottleOptions | false;
 };
@@ -145,13 +153,16 @@ async function start(
   // Sessions: Redis when configured, else in-process (said so, K-TG-2).
   let storage = memoryStorage<SessionData>();
   let throttle = opts.throttle;
+  let sessionHealth: SessionStoreHealth = alwaysAvailable;
+  let redisReady: (() => Promise<boolean>) | undefined;
   if (config.redisUrl) {
-    const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
-    await redis.connect();
+    const redis = await connectSessionRedis(config.redisUrl, log);
     cleanups.push(async () => {
-      await redis.quit();
+      await redis.quit().catch(() => redis.disconnect());
     });
     storage = redisStorage<SessionData>(redis);
+    sessionHealth = redisHealth(redis);
+    redisReady = async () => (await redis.ping().catch(() => null)) === 'PONG';
     log.info('sessions: Redis');
     // Telegram's limits shared by every instance (decision 0014), on a connection of their own that
     // fails at once when Redis is away (the throttle then keeps this process's limits) and pipelines.
@@ -199,10 +210,17 @@ async function start(
       ).catch(() => undefined);
       const database = rows !== undefined;
       const migrated = database && (rows[0]?.n ?? 0) >= expectedMigrations;
+      // the session store: a press cannot be handled without it (decision 0006)
+      const redis = redisReady ? await redisReady() : undefined;
       // ready once the bot has started too (getMe, commands, webhook or polling), not just the HTTP server
       return {
-        ok: database && migrated && started,
-        checks: { database, migrations: migrated, bot: started },
+        ok: database && migrated && started && redis !== false,
+        checks: {
+          database,
+          migrations: migrated,
+          ...(redis === undefined ? {} : { redis }),
+          bot: started,
+        },
       };
     },
     // Alive unless only a restart of this process can help: the embedded database it supervises has
@@ -287,7 +305,16 @@ async function start(
 
   const token = config.telegram.token ?? SIMULATOR_TOKEN;
   const apiRoot = config.telegram.simulated ? `${url}${SIMULATOR_PREFIX}` : config.telegram.apiRoot;
-  const bot = createBot({ token, apiRoot, services, storage, log, throttle });
+  const bot = createBot({
+    token,
+    apiRoot,
+    services,
+    storage,
+    sessionHealth,
+    sessionHoldMs: opts.sessionHoldMs,
+    log,
+    throttle,
+  });
   await bot.init();
   await registerCommands(bot);
   notify = identityNotifier(bot.api);

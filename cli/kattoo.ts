@@ -1,5 +1,6 @@
 // The `kattoo` command line (contract: Command line): `npm run kattoo -- <command>`.
 import { readFile } from 'node:fs/promises';
+import { userInfo } from 'node:os';
 import { loadConfig } from '../core/config.ts';
 import { createDb, type Db } from '../core/db/client.ts';
 import { startEmbeddedPostgres } from '../core/db/embedded.ts';
@@ -12,6 +13,10 @@ const USAGE = `usage: kattoo <command>
   seed                                      load the demo reference data (when the database is empty)
   import <territories|schools|catchments|quotas> <file.csv>
                                             import reference data; a bad file is refused whole
+  import quotas <file.csv> [--approved --reason "…"]
+                                            each change of seats is recorded and waits for the
+                                            district's approval, unless the ministry approves its own
+                                            file with a reason
   opendata --level school|district --out file.csv
                                             aggregates without personal data (open data)
   stats snapshot [--at ISO] | stats reconcile
@@ -76,16 +81,30 @@ async function main(argv: string[]): Promise<number> {
         return 2;
       }
       const text = await readFile(file, 'utf8');
+      const approved = args.includes('--approved');
+      const reason = flag(args, 'reason');
+      if (kind !== 'quotas' && (approved || reason !== undefined)) {
+        console.error(USAGE);
+        return 2;
+      }
       return withDatabase(async (db) => {
         const { importCsv } = await import('../core/import/index.ts');
-        const result = await importCsv(db, kind as (typeof kinds)[number], text);
+        const author = `cli:${process.env.KATTOO_OPERATOR ?? userInfo().username}`;
+        const result = await importCsv(db, kind as (typeof kinds)[number], text, {
+          approved,
+          reason,
+          author,
+        });
         if (!result.ok) {
           console.error(`${file}: refused, nothing was imported (${result.errors.length} errors):`);
           for (const e of result.errors) console.error(`  row ${e.row}, column ${e.column}: ${e.message}`);
           return 1;
         }
         const removed = result.removed ? `, ${result.removed} removed` : '';
-        console.log(`${file}: ${result.inserted} inserted, ${result.updated} updated${removed}`);
+        const pending = result.pending
+          ? `, ${result.pending} changes waiting for the district's approval`
+          : '';
+        console.log(`${file}: ${result.inserted} inserted, ${result.updated} updated${removed}${pending}`);
         return 0;
       });
     }

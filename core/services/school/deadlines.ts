@@ -8,13 +8,14 @@
 // Every message has a `dedupeKey` (a unique index), so a rerun, a restart or a second worker writes
 // none twice; each goes out between 09:00 and 20:00 in Bishkek (one due at night waits for 09:00).
 // `runDeadlines(now)` is idempotent: a second run with the same state changes nothing more.
+
+import { freeSeat } from '../../allocation/seats.ts';
 import type { Clock } from '../../clock.ts';
 import { type Db, Prisma } from '../../db/client.ts';
 import { alwaysClaim, type ClaimTick, claimed } from '../../db/schedule.ts';
 import { transition } from '../../domain/application-state.ts';
 import type { Logger } from '../../logger.ts';
 import { enqueueMessage, recordTransition, SYSTEM } from '../applications/ledger.ts';
-import { freeSeat } from '../applications/seats.ts';
 import { recordAlert } from './alerts.ts';
 import { atSensibleHour, localDate, localDayAt, offerDeadline } from './local-time.ts';
 import { REQUIRED_DOCUMENTS } from './rules.ts';
