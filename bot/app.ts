@@ -152,6 +152,7 @@ async function start(
 
   // Sessions: Redis when configured, else in-process (said so, K-TG-2).
   let storage = memoryStorage<SessionData>();
+  let throttle = opts.throttle;
   let sessionHealth: SessionStoreHealth = alwaysAvailable;
   let redisReady: (() => Promise<boolean>) | undefined;
   if (config.redisUrl) {
@@ -163,6 +164,20 @@ async function start(
     sessionHealth = redisHealth(redis);
     redisReady = async () => (await redis.ping().catch(() => null)) === 'PONG';
     log.info('sessions: Redis');
+    // Telegram's limits shared by every instance (decision 0014), on a connection of their own that
+    // fails at once when Redis is away (the throttle then keeps this process's limits) and pipelines.
+    // A bundled simulator is each process's own Telegram: its limits stay in the process.
+    if (throttle !== false && !config.telegram.simulated) {
+      const limits = redis.duplicate({
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 0,
+        commandTimeout: 500,
+        enableAutoPipelining: true,
+      });
+      cleanups.push(async () => void limits.disconnect());
+      await limits.connect().catch((e) => log.warn({ err: String(e) }, 'outbound limits: Redis unreachable'));
+      throttle = { ...throttle, redis: limits };
+    }
   } else {
     log.info(
       'sessions: in-process store (REDIS_URL is not set); sessions are lost on restart, drafts are not',
@@ -298,7 +313,7 @@ async function start(
     sessionHealth,
     sessionHoldMs: opts.sessionHoldMs,
     log,
-    throttle: opts.throttle,
+    throttle,
   });
   await bot.init();
   await registerCommands(bot);
