@@ -79,6 +79,8 @@ export type Kattoo = {
   /** demo: what SMS and e-mail would have carried */
   localOutbox: LocalOutbox | undefined;
   registry: import('./registry.ts').RegistryHandle;
+  /** SIGTERM's first step: /readyz answers 503 so the load balancer stops sending; work goes on */
+  drain(): void;
   stop(): Promise<void>;
 };
 
@@ -120,8 +122,12 @@ async function start(
   const applied = await applyMigrations(databaseUrl);
   if (applied.length > 0) log.info({ applied }, 'migrations applied');
   const expectedMigrations = (await migrationList()).migrationDirectories.length;
-  const db = createDb(databaseUrl);
+  const { poolSize, namedStatements, readUrl } = config.database;
+  const db = createDb(databaseUrl, poolSize, { namedStatements });
   cleanups.push(() => db.$disconnect());
+  // reports and open data read from a replica when one is configured (decision 0013)
+  const readDb = readUrl ? createDb(readUrl, poolSize, { namedStatements }) : db;
+  if (readDb !== db) cleanups.push(() => readDb.$disconnect());
 
   if (config.demo) {
     const { seedDemoIfEmpty } = await import('../prisma/demo/seed.ts');
@@ -161,11 +167,13 @@ async function start(
     publicUrl: () => publicUrl ?? '',
     secretKey: secretKeyFromEnv(process.env, config.demo),
     census: registry.census,
+    readDb,
   });
   const metrics = createMetrics();
   let dispatcher: UpdateDispatcher | undefined;
   let callLate: (payload: string) => Promise<void> = async () => {};
   let started = false;
+  let draining = false;
   const webhookSecret = config.telegram.webhookSecret;
   const http = createHttpServer({
     log,
@@ -180,8 +188,8 @@ async function start(
       const migrated = database && (rows[0]?.n ?? 0) >= expectedMigrations;
       // ready once the bot has started too (getMe, commands, webhook or polling), not just the HTTP server
       return {
-        ok: database && migrated && started,
-        checks: { database, migrations: migrated, bot: started },
+        ok: database && migrated && started && !draining,
+        checks: { database, migrations: migrated, bot: started, accepting: !draining },
       };
     },
     // Alive unless only a restart of this process can help: the embedded database it supervises has
@@ -335,7 +343,7 @@ async function start(
   });
   cleanups.push(async () => oversightJobs.stop());
   // reports: daily snapshots ("through time") and the warm-up of their series
-  const snapshots = startSnapshotScheduler({ db, clock, log, claim });
+  const snapshots = startSnapshotScheduler({ db, readDb, clock, log, claim });
   cleanups.push(async () => snapshots.stop());
   const recovery = setInterval(() => {
     // drafts left unverified by a registry outage are verified again (K-REG-5)
@@ -380,6 +388,9 @@ async function start(
     notifications,
     registry,
     localOutbox: fallback?.local,
+    drain: () => {
+      draining = true;
+    },
     stop,
   };
 }
