@@ -119,8 +119,12 @@ async function start(
     cleanups.push(embedded.stop);
     databaseUrl = embedded.url;
   }
-  const applied = await applyMigrations(databaseUrl);
-  if (applied.length > 0) log.info({ applied }, 'migrations applied');
+  // MIGRATE_ON_START=0 behind PgBouncer: `kattoo migrate` runs first, straight to PostgreSQL, and
+  // /readyz stays red until the migrations are there (decision 0013)
+  if (config.database.migrateOnStart) {
+    const applied = await applyMigrations(databaseUrl);
+    if (applied.length > 0) log.info({ applied }, 'migrations applied');
+  }
   const expectedMigrations = (await migrationList()).migrationDirectories.length;
   const { poolSize, namedStatements, readUrl } = config.database;
   const db = createDb(databaseUrl, poolSize, { namedStatements });

@@ -29,6 +29,8 @@ const raw = z.object({
   DATABASE_NAMED_STATEMENTS: flag,
   /** an optional read replica for reports and open data; unset → DATABASE_URL */
   DATABASE_READ_URL: z.string().min(1).optional(),
+  /** `0`: leave migrations to a `kattoo migrate` step (they take a session lock no transaction pooler keeps) */
+  MIGRATE_ON_START: flag,
   REDIS_URL: z.string().min(1).optional(),
   KATTOO_DEMO: flag,
   /** Demo clock: an instant to start from (ISO 8601); the clock then runs. Default in demo: the first stage open. */
@@ -64,7 +66,12 @@ export type Config = Readonly<{
   };
   http: { port: number; host: string; publicUrl: string | undefined };
   databaseUrl: string | undefined;
-  database: { poolSize: number; namedStatements: boolean; readUrl: string | undefined };
+  database: {
+    poolSize: number;
+    namedStatements: boolean;
+    readUrl: string | undefined;
+    migrateOnStart: boolean;
+  };
   redisUrl: string | undefined;
   clockStart: Date | undefined;
   dataDir: string;
@@ -125,6 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       poolSize: e.DATABASE_POOL_SIZE,
       namedStatements: e.DATABASE_NAMED_STATEMENTS ?? true,
       readUrl: e.DATABASE_READ_URL,
+      migrateOnStart: e.MIGRATE_ON_START ?? true,
     },
     redisUrl: e.REDIS_URL,
     clockStart: e.KATTOO_CLOCK ? new Date(e.KATTOO_CLOCK) : undefined,
