@@ -5,7 +5,7 @@
 // only archives of its own version or older, so the one whose major version equals the server's is
 // chosen (else the nearest newer one), from PG_BIN_DIR, the PATH or Debian's /usr/lib/postgresql/*/bin.
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync } from 'node:fs';
 import { rename, rm, stat } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import pg from 'pg';
@@ -48,9 +48,11 @@ export async function findPgTool(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<PgTool> {
   const found: PgTool[] = [];
-  for (const dir of new Set(candidateDirs(env))) {
+  const seen = new Set<string>();
+  for (const dir of candidateDirs(env)) {
     const path = join(dir, tool);
-    if (!existsSync(path)) continue;
+    if (!existsSync(path) || seen.has(realpathSync(path))) continue;
+    seen.add(realpathSync(path));
     const r = await run(path, ['--version']).catch(() => undefined);
     const m = r?.out.match(/\(PostgreSQL\) (\d+)(\.\d+)?\S*/);
     if (m) found.push({ path, major: Number(m[1]), version: `${m[1]}${m[2] ?? ''}` });
@@ -58,9 +60,9 @@ export async function findPgTool(
   const usable = found.filter((t) => t.major >= serverMajor).sort((a, b) => a.major - b.major);
   const best = usable[0];
   if (!best) {
-    const seen = found.map((t) => `${t.path} (${t.version})`).join(', ') || 'none';
+    const all = found.map((t) => `${t.path} (${t.version})`).join(', ') || 'none';
     throw new Error(
-      `no ${tool} for PostgreSQL ${serverMajor} (found: ${seen}); install the client of that version ` +
+      `no ${tool} for PostgreSQL ${serverMajor} (found: ${all}); install the client of that version ` +
         `(Debian: postgresql-client-${serverMajor}) or set PG_BIN_DIR to its bin folder`,
     );
   }
