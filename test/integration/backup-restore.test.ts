@@ -93,7 +93,7 @@ describe('backup and restore with a campaign in flight', () => {
     expect(check.ok).toBe(true);
     // a second restore into a database that has data is refused, not merged
     await expect(restore(target.url, file, say)).rejects.toThrow(/not empty/);
-  });
+  }, 60_000);
 
   it('Kattoo starts on the restored database, is ready, and the campaign goes on from where the copy was', async () => {
     if (!target) throw new Error('the restore test did not run');
@@ -117,7 +117,7 @@ describe('backup and restore with a campaign in flight', () => {
     for (const q of quotas) expect(q.taken).toBe(q.holding);
     expect(check.ok).toBe(true);
     expect(check.counts.application).toBe(before.application);
-  });
+  }, 120_000);
 
   it('uses the pg_dump of the server’s major version, and says what to install when there is none', async () => {
     const [row] = await source.db.$queryRaw<
@@ -126,5 +126,5 @@ describe('backup and restore with a campaign in flight', () => {
     const major = Math.floor(Number(row?.n) / 10_000);
     expect((await findPgTool('pg_dump', major)).major).toBe(major);
     await expect(findPgTool('pg_dump', 99)).rejects.toThrow(/postgresql-client-99\b.*PG_BIN_DIR/);
-  });
+  }, 60_000);
 });
