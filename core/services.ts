@@ -21,6 +21,7 @@ import { appealService } from './services/oversight/appeals.ts';
 import { campaignService } from './services/oversight/campaign.ts';
 import { coverageService } from './services/oversight/coverage.ts';
 import { publicInfoService } from './services/public-info.ts';
+import { retentionService } from './services/retention.ts';
 import { schoolAdmissionsService } from './services/school/admissions.ts';
 import { alertService } from './services/school/alerts.ts';
 import { charterService } from './services/school/charter.ts';
@@ -62,6 +63,7 @@ export function createServices(db: Db, clock: Clock, opts: ServiceOptions) {
     applications: applicationService({ db, clock, registry: opts.registry, log: opts.log }),
     identity,
     myData: myDataService({ identity, registry: opts.registry, clock }),
+    retention: retentionService(db, clock),
     // school staff (issue 5)
     admissions: schoolAdmissionsService({ db, clock, log: opts.log }),
     deadlines: deadlineService({ db, clock, log: opts.log }),
