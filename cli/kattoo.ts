@@ -27,28 +27,35 @@ const USAGE = `usage: kattoo <command>
   staff revoke --id N                       revoke a staff link at once
   staff list                                list active staff links
   demo-population --limit N --format csv    eligible children of the synthetic registry, one row each
+  backup <file>                             pg_dump (custom format) of the whole database, while Kattoo runs
+  restore <file>                            pg_restore into an EMPTY database, then check its counters
 
 Environment: DATABASE_URL (unset → the embedded PostgreSQL in KATTOO_DATA_DIR, default ./var).`;
 
 const log = createLogger(process.env.LOG_LEVEL ?? 'warn');
 
-async function withDatabase<T>(fn: (db: Db, url: string) => Promise<T>): Promise<T> {
+/** DATABASE_URL, or the embedded database started for the command's duration. */
+async function withServer<T>(fn: (url: string) => Promise<T>): Promise<T> {
   const config = loadConfig();
-  let url = config.databaseUrl;
-  let stop: (() => Promise<void>) | undefined;
-  if (!url) {
-    const embedded = await startEmbeddedPostgres(config.dataDir, log);
-    url = embedded.url;
-    stop = embedded.stop;
-  }
-  const db = createDb(url, 3);
+  if (config.databaseUrl) return fn(config.databaseUrl);
+  const embedded = await startEmbeddedPostgres(config.dataDir, log);
   try {
-    await applyMigrations(url);
-    return await fn(db, url);
+    return await fn(embedded.url);
   } finally {
-    await db.$disconnect();
-    await stop?.();
+    await embedded.stop();
   }
+}
+
+async function withDatabase<T>(fn: (db: Db, url: string) => Promise<T>): Promise<T> {
+  return withServer(async (url) => {
+    const db = createDb(url, 3, { namedStatements: loadConfig().database.namedStatements });
+    try {
+      await applyMigrations(url);
+      return await fn(db, url);
+    } finally {
+      await db.$disconnect();
+    }
+  });
 }
 
 function flag(args: string[], name: string): string | undefined {
@@ -136,6 +143,36 @@ async function main(argv: string[]): Promise<number> {
         const schoolId = (code: string) => ids.get(code) ?? code;
         process.stdout.write(demoPopulationCsv(generatePopulation(world, {}), world, { limit, schoolId }));
         return 0;
+      });
+    }
+    case 'backup':
+    case 'restore': {
+      const [file] = args;
+      if (!file) {
+        console.error(`usage: kattoo ${command} <file>`);
+        return 2;
+      }
+      const b = await import('./backup.ts');
+      const say = (line: string) => console.log(line);
+      return withServer(async (url) => {
+        try {
+          if (command === 'backup') {
+            await b.backup(url, file, say);
+            return 0;
+          }
+          await b.restore(url, file, say);
+        } catch (e) {
+          console.error(e instanceof Error ? e.message : String(e));
+          return 1;
+        }
+        const db = createDb(url, 3);
+        try {
+          const check = await b.checkRestored(db);
+          b.describeCheck(check, say);
+          return check.ok ? 0 : 1;
+        } finally {
+          await db.$disconnect();
+        }
       });
     }
     default:
