@@ -121,3 +121,28 @@ export function textbookDeferredAcceptance(market: Market): Map<string, string |
     }
   }
 }
+
+/**
+ * Immediate acceptance (the "Boston" mechanism), for contrast only: in round r every child not yet
+ * placed applies to their r-th choice, and each school fills its remaining seats for good, in its order.
+ */
+export function immediateAcceptance(market: Market): Map<string, string | null> {
+  const left = new Map(market.quotas);
+  const match = new Map<string, string | null>(market.applicants.map((a) => [a.number, null] as const));
+  const rounds = Math.max(0, ...market.applicants.map((a) => a.choices.length));
+  for (let r = 0; r < rounds; r++) {
+    const applying = new Map<string, string[]>();
+    for (const a of market.applicants) {
+      const c = a.choices[r];
+      if (match.get(a.number) !== null || c === undefined) continue;
+      applying.set(c.quota, [...(applying.get(c.quota) ?? []), a.number]);
+    }
+    for (const [q, ns] of applying) {
+      const seats = left.get(q) as number;
+      const taken = ns.sort(orderAt(market, q)).slice(0, seats);
+      for (const n of taken) match.set(n, q);
+      left.set(q, seats - taken.length);
+    }
+  }
+  return match;
+}
