@@ -224,7 +224,11 @@ describe('window run: properties on generated markets', () => {
   });
 
   it('the same check finds a profitable lie under immediate acceptance (so it has teeth)', () => {
-    const found = fc.check(noProfitableLie(immediateAcceptance), { numRuns: 500, seed: 12, endOnFailure: true });
+    const found = fc.check(noProfitableLie(immediateAcceptance), {
+      numRuns: 500,
+      seed: 12,
+      endOnFailure: true,
+    });
     expect(found.failed).toBe(true);
   });
 });

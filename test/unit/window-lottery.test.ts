@@ -1,4 +1,5 @@
 // The committed and revealed seed, and the lottery numbers anyone can recompute (issue 12 item 2).
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   commitment,
@@ -8,6 +9,7 @@ import {
   shortLottery,
   verifyCommitment,
 } from '../../core/allocation/window/lottery.ts';
+import { seedArb } from './window-market.ts';
 
 const SEED = '000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f';
 
@@ -42,6 +44,21 @@ describe('window lottery', () => {
     expect(many.toString('hex', 64, 96)).toBe(lotteryNumber(SEED, '2026-0000001'));
     expect(many.toString('hex', 32, 64)).toBe(lotteryNumber(SEED, '2026-0000002'));
     expect(lotteryNumber(newSeed(), '2026-0000001')).not.toBe(lotteryNumber(SEED, '2026-0000001'));
+  });
+
+  it('gives the same bytes in bulk as node:crypto HMAC, for any seed and any number (UTF-8, any length)', () => {
+    fc.assert(
+      fc.property(
+        seedArb,
+        fc.array(fc.string({ unit: 'grapheme', maxLength: 90 }), { maxLength: 5 }),
+        (seed, ns) => {
+          const bulk = lotteryBytes(seed, ns);
+          ns.forEach((n, i) => {
+            expect(bulk.toString('hex', i * 32, i * 32 + 32)).toBe(lotteryNumber(seed, n));
+          });
+        },
+      ),
+    );
   });
 
   it('shows parents a short prefix that sorts as the full number', () => {

@@ -3,7 +3,7 @@
 // child's lottery number is HMAC-SHA-256(seed, application number): it depends on nothing a party can
 // steer after seeing the applications, and anyone holding the revealed seed can recompute every number.
 // Decision 0015 says why. node:crypto is computation, not I/O.
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { createHash, createHmac, hash, randomBytes } from 'node:crypto';
 
 const HEX64 = /^[0-9a-f]{64}$/;
 
@@ -34,23 +34,31 @@ export function verifyCommitment(seed: string, committed: string): boolean {
 
 /**
  * Lottery numbers for many applications under one seed, as one buffer of 32 bytes per number (in the
- * order given). The HMAC key is prepared once; a number is compared as its 32 bytes, smaller first.
+ * order given); a number is compared as its 32 bytes, smaller first. HMAC (RFC 2104) is written out with
+ * the key's two pads prepared once and one-shot hashes: the same bytes as createHmac (lotteryNumber uses
+ * it, and the tests compare both with Python's hmac), a third less CPU for 200,000 children.
  */
 export function lotteryBytes(seed: string, numbers: readonly string[]): Buffer {
-  const key = seedBytes(seed);
+  const key = seedBytes(seed); // 32 bytes: shorter than SHA-256's 64-byte block, so zero-padded
+  const longest = numbers.reduce((m, n) => Math.max(m, Buffer.byteLength(n, 'utf8')), 0);
+  const inner = Buffer.alloc(64 + longest);
+  const outer = Buffer.alloc(64 + 32);
+  for (let i = 0; i < 64; i++) {
+    inner[i] = (key[i] ?? 0) ^ 0x36;
+    outer[i] = (key[i] ?? 0) ^ 0x5c;
+  }
   const out = Buffer.allocUnsafe(numbers.length * 32);
   for (let i = 0; i < numbers.length; i++) {
-    createHmac('sha256', key)
-      .update(numbers[i] as string, 'utf8')
-      .digest()
-      .copy(out, i * 32);
+    const length = inner.write(numbers[i] as string, 64, 'utf8');
+    (hash('sha256', inner.subarray(0, 64 + length), 'buffer') as Buffer).copy(outer, 64);
+    (hash('sha256', outer, 'buffer') as Buffer).copy(out, i * 32);
   }
   return out;
 }
 
 /** One child's lottery number: HMAC-SHA-256(seed, application number) as 64 hex digits. */
 export function lotteryNumber(seed: string, applicationNumber: string): string {
-  return lotteryBytes(seed, [applicationNumber]).toString('hex');
+  return createHmac('sha256', seedBytes(seed)).update(applicationNumber, 'utf8').digest('hex');
 }
 
 /**
