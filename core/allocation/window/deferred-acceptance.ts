@@ -83,28 +83,26 @@ function validate(market: Market): number {
     if (!Number.isInteger(seats) || seats < 0)
       throw new MarketError(`quota ${quota}: seats must be an integer ≥ 0`);
   }
-  const seen = new Set<string>();
   for (const a of market.applicants) {
     if (typeof a.number !== 'string' || a.number.length === 0)
       throw new MarketError('an application number is empty');
-    if (seen.has(a.number)) throw new MarketError(`application ${a.number} appears twice`);
-    seen.add(a.number);
     if (a.choices.length < 1 || a.choices.length > maxChoices) {
       throw new MarketError(`application ${a.number}: 1 to ${maxChoices} choices, got ${a.choices.length}`);
     }
-    const quotas = new Set<string>();
-    for (const c of a.choices) {
+    a.choices.forEach((c, j) => {
       if (!market.quotas.has(c.quota))
         throw new MarketError(`application ${a.number}: unknown quota ${c.quota}`);
-      if (quotas.has(c.quota))
-        throw new MarketError(`application ${a.number}: quota ${c.quota} ranked twice`);
-      quotas.add(c.quota);
+      for (let earlier = 0; earlier < j; earlier++) {
+        if (a.choices[earlier]?.quota === c.quota) {
+          throw new MarketError(`application ${a.number}: quota ${c.quota} ranked twice`);
+        }
+      }
       if (!Number.isInteger(c.priority) || c.priority < 0 || c.priority > MAX_PRIORITY) {
         throw new MarketError(`application ${a.number}: priority must be an integer 0..${MAX_PRIORITY}`);
       }
       if (typeof c.catchment !== 'boolean')
         throw new MarketError(`application ${a.number}: catchment is true or false`);
-    }
+    });
   }
   return maxChoices;
 }
@@ -115,6 +113,10 @@ export function runWindow(market: Market): WindowResult {
   // Canonical order first, so that nothing below depends on the order of the input array.
   const apps = [...market.applicants].sort((a, b) => byCodeUnits(a.number, b.number));
   const n = apps.length;
+  for (let i = 1; i < n; i++) {
+    const number = (apps[i] as Applicant).number;
+    if (number === apps[i - 1]?.number) throw new MarketError(`application ${number} appears twice`);
+  }
   const quotaKeys = [...market.quotas.keys()].sort(byCodeUnits);
   const qIndex = new Map(quotaKeys.map((k, i) => [k, i] as const));
   const Q = quotaKeys.length;
@@ -279,6 +281,7 @@ export function runWindow(market: Market): WindowResult {
     return { quota, seats: seats[q] as number, admitted, waiting };
   });
 
+  const hex = lottery.toString('hex'); // one conversion; each child's number is a slice of it
   const applicants: Placement[] = apps.map((a, i) => {
     const pc = placedChoice[i] as number;
     const waiting: Placement['waiting'] = [];
@@ -291,7 +294,7 @@ export function runWindow(market: Market): WindowResult {
     }
     return {
       number: a.number,
-      lottery: lottery.toString('hex', i * 32, i * 32 + 32),
+      lottery: hex.slice(i * 64, i * 64 + 64),
       placed: pc < 0 ? null : { quota: (a.choices[pc] as Choice).quota, choice: pc + 1 },
       waiting,
     };
