@@ -2,7 +2,6 @@
 // `startKattoo` is what `npm start`, the bot tests, the browser tests and the benchmarks run.
 import type { FastifyInstance } from 'fastify';
 import { BotError } from 'grammy';
-import { Redis } from 'ioredis';
 import { AdjustableClock, type Clock, systemClock } from '../core/clock.ts';
 import type { Config } from '../core/config.ts';
 import { createDb, type Db } from '../core/db/client.ts';
@@ -24,7 +23,7 @@ import { startDeadlineScheduler } from '../core/services/school/deadlines.ts';
 import { secretKeyFromEnv } from '../core/services/school/totp.ts';
 import { createServices, type Services } from '../core/services.ts';
 import type { SessionData } from './context.ts';
-import { createBot, type KattooBot, registerCommands } from './create-bot.ts';
+import { createBot, isBlockedByUser, type KattooBot, registerCommands } from './create-bot.ts';
 import { identityNotifier } from './features/parent/identity.ts';
 import { admissionsListButton } from './features/staff/admissions/index.ts';
 import { startAlertDigestWorker } from './features/staff/alerts/worker.ts';
@@ -34,7 +33,14 @@ import { createMetrics } from './http/metrics.ts';
 import { createHttpServer } from './http/server.ts';
 import { startNotificationWorker } from './notifications/worker.ts';
 import { startRegistry } from './registry.ts';
-import { memoryStorage, redisStorage } from './session.ts';
+import {
+  alwaysAvailable,
+  connectSessionRedis,
+  memoryStorage,
+  redisHealth,
+  redisStorage,
+  type SessionStoreHealth,
+} from './session.ts';
 import type { ThrottleOptions } from './telegram/throttle.ts';
 import { UpdateDispatcher } from './updates/dispatcher.ts';
 import { ALLOWED_UPDATES, startPolling } from './updates/poller.ts';
@@ -63,6 +69,12 @@ function withinMs<T>(ms: number, work: Promise<T>): Promise<T> {
  * and more decisions per second, not fewer).
  */
 export const WEBHOOK_MAX_CONNECTIONS = 40;
+/**
+ * How often each instance looks for updates whose lease ran out (their instance died): with the
+ * inbox's 5 s lease, an update in flight in a killed process is handled at most ≈ 7 s after the kill
+ * by any instance that is up (decision 0005).
+ */
+export const INBOX_RECOVERY_EVERY_MS = 2_000;
 
 export type Kattoo = {
   url: string;
@@ -83,6 +95,8 @@ export type Kattoo = {
 };
 
 export type StartOptions = {
+  /** how long an update waits for a lost session store before it is left in the inbox (tests) */
+  sessionHoldMs?: number;
   /** outbound limits; `false` only for benchmarks against a stand-in that has none */
   throttle?: ThrottleOptions | false;
 };
@@ -138,13 +152,16 @@ async function start(
 
   // Sessions: Redis when configured, else in-process (said so, K-TG-2).
   let storage = memoryStorage<SessionData>();
+  let sessionHealth: SessionStoreHealth = alwaysAvailable;
+  let redisReady: (() => Promise<boolean>) | undefined;
   if (config.redisUrl) {
-    const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
-    await redis.connect();
+    const redis = await connectSessionRedis(config.redisUrl, log);
     cleanups.push(async () => {
-      await redis.quit();
+      await redis.quit().catch(() => redis.disconnect());
     });
     storage = redisStorage<SessionData>(redis);
+    sessionHealth = redisHealth(redis);
+    redisReady = async () => (await redis.ping().catch(() => null)) === 'PONG';
     log.info('sessions: Redis');
   } else {
     log.info(
@@ -178,10 +195,17 @@ async function start(
       ).catch(() => undefined);
       const database = rows !== undefined;
       const migrated = database && (rows[0]?.n ?? 0) >= expectedMigrations;
+      // the session store: a press cannot be handled without it (decision 0006)
+      const redis = redisReady ? await redisReady() : undefined;
       // ready once the bot has started too (getMe, commands, webhook or polling), not just the HTTP server
       return {
-        ok: database && migrated && started,
-        checks: { database, migrations: migrated, bot: started },
+        ok: database && migrated && started && redis !== false,
+        checks: {
+          database,
+          migrations: migrated,
+          ...(redis === undefined ? {} : { redis }),
+          bot: started,
+        },
       };
     },
     // Alive unless only a restart of this process can help: the embedded database it supervises has
@@ -266,7 +290,16 @@ async function start(
 
   const token = config.telegram.token ?? SIMULATOR_TOKEN;
   const apiRoot = config.telegram.simulated ? `${url}${SIMULATOR_PREFIX}` : config.telegram.apiRoot;
-  const bot = createBot({ token, apiRoot, services, storage, log, throttle: opts.throttle });
+  const bot = createBot({
+    token,
+    apiRoot,
+    services,
+    storage,
+    sessionHealth,
+    sessionHoldMs: opts.sessionHoldMs,
+    log,
+    throttle: opts.throttle,
+  });
   await bot.init();
   await registerCommands(bot);
   notify = identityNotifier(bot.api);
@@ -284,7 +317,11 @@ async function start(
         await bot.handleUpdate(u, envelope);
       } catch (e) {
         // handleUpdate rethrows; the error boundary (bot.catch) answers the user, the inbox records it.
-        if (e instanceof BotError) await bot.errorHandler(e);
+        if (e instanceof BotError) {
+          await bot.errorHandler(e);
+          // a person who blocked the bot: the boundary marked them unreachable; the update is done
+          if (isBlockedByUser(e.error)) return;
+        }
         throw e;
       }
     },
@@ -293,6 +330,10 @@ async function start(
     (result, ms) => {
       metrics.updates.inc({ result });
       if (result !== 'duplicate') metrics.updateSeconds.observe(ms / 1000);
+    },
+    {
+      onIgnored: (reason) => metrics.updatesIgnored.inc({ reason }),
+      onQuarantined: () => metrics.inboxQuarantined.inc(),
     },
   );
   const active = dispatcher;
@@ -351,7 +392,6 @@ async function start(
     void services.applications
       .retryPendingVerifications()
       .catch((e) => log.warn({ err: String(e) }, 'verification retry failed'));
-    void active.recover().catch((e) => log.error({ err: String(e) }, 'inbox recovery failed'));
     void services.inbox
       .pendingCount()
       .then((n) => metrics.inboxPending.set(n))
@@ -359,6 +399,20 @@ async function start(
   }, 30_000);
   recovery.unref();
   cleanups.push(async () => clearInterval(recovery));
+  // updates a dead instance left behind: taken once their lease has run out (decision 0005)
+  let recovering = false;
+  const inboxRecovery = setInterval(() => {
+    if (recovering) return;
+    recovering = true;
+    void active
+      .recover()
+      .catch((e) => log.error({ err: String(e) }, 'inbox recovery failed'))
+      .finally(() => {
+        recovering = false;
+      });
+  }, INBOX_RECOVERY_EVERY_MS);
+  inboxRecovery.unref();
+  cleanups.push(async () => clearInterval(inboxRecovery));
 
   if (config.telegram.mode === 'webhook') {
     await bot.api.setWebhook(`${publicUrl}/telegram/webhook`, {

@@ -23,6 +23,17 @@ export function createMetrics() {
       labelNames: ['reason'] as const,
       registers: [registry],
     }),
+    updatesIgnored: new Counter({
+      name: 'kattoo_updates_ignored_total',
+      help: 'Updates acknowledged without handling: a shape the bot cannot handle (unknown, not_asked, no_chat, malformed)',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
+    inboxQuarantined: new Counter({
+      name: 'kattoo_inbox_quarantined_total',
+      help: 'Updates PostgreSQL refused as they were (a NUL character, a lone surrogate), stored made safe with the original kept',
+      registers: [registry],
+    }),
     inboxPending: new Gauge({
       name: 'kattoo_inbox_pending',
       help: 'Updates stored but not handled yet',

@@ -53,6 +53,8 @@ export async function renderNotification(
           ? formatDateTime(due, lang)
           : '',
     note: esc(String(p.note ?? '')),
+    // a counted message (the weekly coverage digest) takes its plural form from `count`
+    ...(typeof p.count === 'number' ? { count: p.count } : {}),
     reason: t(`reason.${typeof p.code === 'string' ? p.code : 'other'}`, {
       ns: 'notify',
       defaultValue: t('reason.other', { ns: 'notify' }),

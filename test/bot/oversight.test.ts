@@ -7,11 +7,12 @@ import { readFileSync } from 'node:fs';
 import type { InlineKeyboardButton, Message } from 'grammy/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeData, splitData } from '../../bot/features/oversight/common.ts';
-import { catalogueKeys } from '../../bot/i18n.ts';
+import { catalogueKeys, translator } from '../../bot/i18n.ts';
 import { bishkekTime } from '../../core/clock.ts';
 import { type BotMessage, SimUser } from '../../sim/telegram/client.ts';
 import { type OversightApp, startOversightApp } from '../support/oversight-harness.ts';
 
+const ky = translator('ky');
 const PARENT_RU = 5_210_000_001;
 const PARENT_KY = 6_034_500_002;
 const DIRECTOR = 7_001_200_004;
@@ -194,7 +195,7 @@ describe('district and ministry through the Telegram simulator', () => {
     const app1 = await app.decided(2, PARENT_KY, 'waitlisted');
     parentKy.send('/status');
     await parentKy.waitForBotMessage(app1.number);
-    parentKy.press('⚖️ Чечимге кайрылуу берүү');
+    parentKy.press(ky('oversight:appeals.parent.button'));
     await parentKy.waitForBotMessage('кайрылууңузду бир билдирүү менен жазыңыз');
     parentKy.send('Биз микроучастокто жашайбыз, эмне үчүн күтүү тизмесиндебиз?');
     const filed = await parentKy.waitForBotMessage('Кайрылууңуз катталды');
@@ -203,7 +204,7 @@ describe('district and ministry through the Telegram simulator', () => {
     expect(filed.text).toMatch(/23/);
 
     director.send('/appeals');
-    const list = await director.waitForBotMessage('Жооп берилчү кайрылуулар');
+    const list = await director.waitForBotMessage(ky('oversight:appeals.staff.list').replace(/<\/?b>/g, ''));
     expect(list.text).toContain('2026-A00001');
     director.press(/2026-A00001/);
     const card = await director.waitForBotMessage('микроучастокто жашайбыз');
@@ -229,7 +230,7 @@ describe('district and ministry through the Telegram simulator', () => {
     expect(escalated.text).toContain('2026-A00001-2');
 
     district.send('/appeals');
-    const dlist = await district.waitForBotMessage('Жооп берилчү кайрылуулар');
+    const dlist = await district.waitForBotMessage(ky('oversight:appeals.staff.list').replace(/<\/?b>/g, ''));
     expect(dlist.text).toContain('2026-A00001-2');
   });
 

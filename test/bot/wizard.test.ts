@@ -8,7 +8,8 @@ import type { Message } from 'grammy/types';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeWizard, encodeWizard } from '../../bot/features/parent/wizard/callback.ts';
-import { day } from '../../bot/features/parent/wizard/text.ts';
+import { day, positionText } from '../../bot/features/parent/wizard/text.ts';
+import { formatWhen, onDay } from '../../bot/format/dates.ts';
 import { catalogueKeys, translator } from '../../bot/i18n.ts';
 import { bishkekTime } from '../../core/clock.ts';
 import { generateDemoWorld } from '../../prisma/demo/world.ts';
@@ -135,7 +136,7 @@ describe('registration wizard and /status through the Telegram simulator', () =>
     expect(catalogueKeys('ru', 'wizard')).toEqual(keys);
     expect(catalogueKeys('en', 'wizard')).toEqual(keys);
     expect(ky('wizard:status.admitted')).toBe('Орун берилди');
-    expect(ky('wizard:status.waitlisted')).toBe('Күтүү тизмесинде');
+    expect(ky('wizard:status.waitlisted')).toBe('Кезекте'); // one word for the line: кезек (docs/glossary-review.md)
     const long = encodeWizard({
       a: 'lang',
       mode: 's',
@@ -192,6 +193,14 @@ describe('registration wizard and /status through the Telegram simulator', () =>
     expect(messageText(result)).toContain('нотариалдык');
     const rows = await app.database.db.application.findMany({ where: { childPin: childPin(1) } });
     expect(rows).toHaveLength(1);
+    // the deadline in the dative its «чейин» needs («…15-сентябрга чейин»), the Regulation named, no rule id
+    const due = rows[0]?.documentsDueAt as Date;
+    expect(messageText(result)).toContain(`${formatWhen(onDay(due), 'ky', 'dative')} чейин`);
+    expect(messageText(result)).toMatch(
+      /-(январ|феврал|апрел|июн|июл|сентябр|октябр|ноябр|декабр|май)(га|ге) чейин|-(март|август)ка чейин/u,
+    );
+    expect(messageText(result)).toContain('Жобонун 14-пункту');
+    expect(messageText(result)).not.toMatch(/R-\d/);
     expect(rows[0]?.status).toBe('admitted');
     expect((await quota('10001', 'ky')).taken).toBe(1);
   });
@@ -237,7 +246,7 @@ describe('registration wizard and /status through the Telegram simulator', () =>
     u.press(ru('wizard:consent.yes'));
     await u.waitForBotMessage(has('Шаг 6'));
     u.press(ru('wizard:review.submit'));
-    const result = await u.waitForBotMessage(has('В листе ожидания'));
+    const result = await u.waitForBotMessage(has(ru('wizard:status.waitlisted')));
     expect(messageText(result)).toContain('1-й из 1 в очереди на 1 место');
     const row = await app.database.db.application.findFirstOrThrow({ where: { childPin: childPin(2) } });
     expect(row.status).toBe('waitlisted');
@@ -415,8 +424,11 @@ describe('registration wizard and /status through the Telegram simulator', () =>
       app.clock.set(STAGE1_OPEN);
       u.press(ky('wizard:review.submit'));
       // the only Russian seat is taken: the child waits in line
-      const result = await u.waitForBotMessage(has('Күтүү тизмесинде'));
-      expect(messageText(result)).toContain('2 баладан 2-орунда, 1 орунга');
+      const result = await u.waitForBotMessage(has(ky('wizard:status.waitlisted')));
+      expect(messageText(result)).toContain(
+        positionText(ky, { position: 2, waiting: 2, seats: 1, taken: 1 }),
+      );
+      expect(messageText(result)).toContain('2-орун (2 бала 1 орунду күтүүдө)');
     } finally {
       app.clock.set(STAGE1_OPEN);
     }
@@ -643,7 +655,10 @@ describe('registration wizard in the whole app (demo world, registry simulator)'
     const review = await u.waitForBotMessage(has('6-кадам'));
     expect(messageText(review)).toContain('микроучастогуңуздагы мектеп');
     u.press(ky('wizard:review.submit'));
-    await u.waitForBotMessage(/Орун берилди|Күтүү тизмесинде/, 15_000);
+    await u.waitForBotMessage(
+      new RegExp(`${ky('wizard:status.admitted')}|${ky('wizard:status.waitlisted')}`),
+      15_000,
+    );
     const row = await app.db.application.findFirstOrThrow({ where: { childPin: family.child_pin } });
     expect(['admitted', 'waitlisted']).toContain(row.status);
     expect(row.catchmentMatch).toBe(true);

@@ -134,11 +134,11 @@ describe('update dispatcher over the PostgreSQL inbox (K-CORE-3)', () => {
       },
       inbox,
       log,
-      undefined,
-      { recoverAfterMs: 0 },
     );
     await d.accept(text(400, 11, 'slow'));
-    await new Promise((r) => setTimeout(r, 20));
+    // its lease as if a renewal had come late: recovery claims the row, but this process still runs it
+    await t.db
+      .$executeRaw`UPDATE inbound_update SET lease_until = now() - interval '1 second' WHERE update_id = 400`;
     expect(await d.recover()).toBe(0);
     release();
     await d.idle();
@@ -150,14 +150,10 @@ describe('update dispatcher over the PostgreSQL inbox (K-CORE-3)', () => {
     // "crash": stored, acknowledged to Telegram, never handled
     await inbox.receive(300, '9', text(300, 9, 'lost?'));
     await t.db
-      .$executeRaw`UPDATE inbound_update SET received_at = now() - interval '5 minutes' WHERE update_id = 300`;
+      .$executeRaw`UPDATE inbound_update SET lease_until = now() - interval '1 second' WHERE update_id = 300`;
     const seen: number[] = [];
-    const a = new UpdateDispatcher(async (u) => void seen.push(u.update_id), inbox, log, undefined, {
-      recoverAfterMs: 60_000,
-    });
-    const b = new UpdateDispatcher(async (u) => void seen.push(u.update_id), inbox, log, undefined, {
-      recoverAfterMs: 60_000,
-    });
+    const a = new UpdateDispatcher(async (u) => void seen.push(u.update_id), inbox, log);
+    const b = new UpdateDispatcher(async (u) => void seen.push(u.update_id), inbox, log);
     const [na, nb] = await Promise.all([a.recover(), b.recover()]);
     await Promise.all([a.idle(), b.idle()]);
     expect(na + nb).toBe(1);

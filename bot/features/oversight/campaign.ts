@@ -19,6 +19,7 @@ import type {
 import { MAX_FILE_BYTES } from '../../../core/services/oversight/campaign.ts';
 import { OversightError } from '../../../core/services/oversight/errors.ts';
 import type { BotContext } from '../../context.ts';
+import { calendarDay } from '../../format/dates.ts';
 import { esc, splitMessage } from '../../format/html.ts';
 import { show } from '../show.ts';
 import {
@@ -99,6 +100,15 @@ export function campaignText(ctx: BotContext, c: StoredCampaign | CampaignPlan, 
   return lines.join('\n');
 }
 
+/** A problem's values as its message words them: a calendar day takes its case, a number of years its plural. */
+function problemParams(params: FileProblem['params']): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(params ?? {}))
+    out[k] = typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? calendarDay(v) : v;
+  if (typeof out.years === 'number') out.count = out.years;
+  return out;
+}
+
 function problemsText(ctx: BotContext, problems: FileProblem[]): string {
   const lines = [ctx.t(`${C}invalid`, { count: problems.length })];
   for (const p of problems.slice(0, MAX_PROBLEMS_SHOWN))
@@ -106,7 +116,7 @@ function problemsText(ctx: BotContext, problems: FileProblem[]): string {
       ctx.t(`${C}problem_line`, {
         path: esc(p.path),
         text: ctx.t(`${C}problem.${p.code}`, {
-          ...(p.params ?? {}),
+          ...problemParams(p.params),
           message: esc(p.message),
           defaultValue: esc(p.message),
         }),

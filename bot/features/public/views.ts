@@ -6,7 +6,7 @@ import type { SchoolDetails } from '../../../core/repositories/school-repository
 import type { TerritoryView } from '../../../core/repositories/territory-repository.ts';
 import type { Calendar, SchoolPage } from '../../../core/services/public-info.ts';
 import { encode, type ListRef } from '../../callback-data.ts';
-import { formatDate, formatDateTime } from '../../format/dates.ts';
+import { atTime, formatDateTime, When } from '../../format/dates.ts';
 import { esc } from '../../format/html.ts';
 import type { Translate, UiLanguage } from '../../i18n.ts';
 import { parentMenuButtons } from '../parent/index.ts';
@@ -174,8 +174,8 @@ export function calendarScreen(t: Translate, lang: UiLanguage, c: Calendar): Scr
   const lines = [t('calendar.title', { year: esc(c.academicYear) }), ''];
   lines.push(
     t('calendar.eligible', {
-      from: formatDate(c.birthFrom, lang, 'UTC'),
-      to: formatDate(c.birthTo, lang, 'UTC'),
+      from: new When(c.birthFrom, false, 'UTC'),
+      to: new When(c.birthTo, false, 'UTC'),
     }),
     '',
   );
@@ -202,7 +202,7 @@ export function calendarScreen(t: Translate, lang: UiLanguage, c: Calendar): Scr
     lines.push(
       t('calendar.next_opens', {
         stage: t(`stage.${c.next.kind}`),
-        opens: formatDateTime(c.next.opensAt, lang),
+        opens: atTime(c.next.opensAt),
       }),
     );
   } else {

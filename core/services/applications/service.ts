@@ -16,6 +16,7 @@ import {
 import { parsePin } from '../../domain/pin.ts';
 import type { InstructionLanguage } from '../../domain/reference.ts';
 import type { Logger } from '../../logger.ts';
+import type { Deadline } from '../../registry/deadline.ts';
 import { RegistryError, RegistryMalformedResponseError } from '../../registry/errors.ts';
 import type { Registry } from '../../registry/tunduk.ts';
 import type { BirthRecord, RegisteredAddress } from '../../registry/types.ts';
@@ -76,6 +77,8 @@ export type DraftInput = {
   childPin: string;
   certificateSeries: string;
   certificateNumber: string;
+  /** while the parent waits in the chat: the registry's look-ups end by then (core/registry/deadline.ts) */
+  deadline?: Deadline | undefined;
 };
 
 const RETRYABLE = new Set(['40001', '40P01']); // serialization failure, deadlock
@@ -211,9 +214,11 @@ export function applicationService(deps: { db: Db; clock: Clock; registry: Regis
   /** Checks the child against the registry: errors are refusals; a registry outage is `pending`. */
   async function verifyWithRegistry(input: DraftInput, issue?: string): Promise<Verified | 'pending'> {
     try {
+      const { deadline } = input;
       const r = await registry.verifyChild({
         onBehalfOf: input.applicantPin,
         issue,
+        deadline,
         childPin: input.childPin,
         certificateSeries: input.certificateSeries,
         certificateNumber: input.certificateNumber,
@@ -232,8 +237,16 @@ export function applicationService(deps: { db: Db; clock: Clock; registry: Regis
       }
       if (r.relation === null) throw new ApplicationError('not_parent');
       const address =
-        (await registry.registeredAddress(input.childPin, { onBehalfOf: input.applicantPin, issue })) ??
-        (await registry.registeredAddress(input.applicantPin, { onBehalfOf: input.applicantPin, issue }));
+        (await registry.registeredAddress(input.childPin, {
+          onBehalfOf: input.applicantPin,
+          issue,
+          deadline,
+        })) ??
+        (await registry.registeredAddress(input.applicantPin, {
+          onBehalfOf: input.applicantPin,
+          issue,
+          deadline,
+        }));
       return { record: r.record, relation: r.relation, address };
     } catch (e) {
       if (e instanceof ApplicationError) throw e;

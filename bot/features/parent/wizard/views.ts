@@ -13,6 +13,7 @@ import type {
 import type { Alternative, SchoolChoice } from '../../../../core/services/catchment-lookup.ts';
 import type { Calendar, SchoolPage } from '../../../../core/services/public-info.ts';
 import { encode } from '../../../callback-data.ts';
+import { formatTime, onDay } from '../../../format/dates.ts';
 import { esc } from '../../../format/html.ts';
 import type { Translate, UiLanguage } from '../../../i18n.ts';
 import type { Screen } from '../../public/views.ts';
@@ -21,7 +22,6 @@ import type { ChildChoice } from './deps.ts';
 import {
   addressText,
   childName,
-  date,
   day,
   documentsText,
   languageWord,
@@ -134,6 +134,27 @@ export function pendingScreen(t: Translate, a: ApplicationView): Screen {
     text: t(`${W}pending.text`, { number: esc(a.number) }),
     keyboard: nav(t, keyboard, go('child', a.id), a.id),
   };
+}
+
+/**
+ * The registry did not answer while the parent waited (F5, F6): not "out of date" — what is kept, and
+ * when to try again (the circuit's cool-down when it is open).
+ */
+export function registryBusyScreen(
+  t: Translate,
+  lang: UiLanguage,
+  retryAfterMs: number | undefined,
+  retry: string,
+  askedAt: Date,
+): Screen {
+  const busy =
+    retryAfterMs === undefined
+      ? t(`${W}registry.busy`)
+      : t(`${W}registry.busy_in`, { count: Math.max(5, Math.ceil(retryAfterMs / 1000)) });
+  // the time changes the text, so "Try again" visibly asked again even when the answer is the same
+  const text = `${busy}\n\n${t(`${W}registry.asked`, { time: formatTime(askedAt, lang) })}`;
+  const keyboard = new InlineKeyboard().text(t(`${W}registry.retry`), retry);
+  return { text, keyboard: nav(t, keyboard, go('child', null), null) };
 }
 
 /** The background check refused the draft: why, and how to start again. */
@@ -400,13 +421,13 @@ export function priorityScreen(t: Translate, a: ApplicationView, back: NavStep):
   return { text: t(`${W}priority.question`), keyboard: nav(t, keyboard, go(back, a.id), a.id) };
 }
 
-export function priorityOutcome(t: Translate, lang: UiLanguage, a: ApplicationView): string {
+export function priorityOutcome(t: Translate, _lang: UiLanguage, a: ApplicationView): string {
   if (a.priority === 'none') return t(`${W}priority.result_none`);
   const what = t(`${W}priority.${a.priority}`);
   if (a.priorityStatus === 'verified') return t(`${W}priority.result_verified`, { what });
   return t(`${W}priority.result_claimed`, {
     what,
-    due: a.priorityDueAt ? date(a.priorityDueAt, lang) : '—',
+    due: a.priorityDueAt ? onDay(a.priorityDueAt) : '—',
   });
 }
 
@@ -511,7 +532,7 @@ export function resultScreen(
   ];
   if (r.outcome === 'admitted') {
     lines.push(
-      t(`${W}result.documents`, { due: a.documentsDueAt ? date(a.documentsDueAt, lang) : '—' }),
+      t(`${W}result.documents`, { due: a.documentsDueAt ? onDay(a.documentsDueAt) : '—' }),
       documentsText(t),
       '',
       t(`${W}result.documents_only`),
