@@ -91,6 +91,8 @@ export type Kattoo = {
   /** demo: what SMS and e-mail would have carried */
   localOutbox: LocalOutbox | undefined;
   registry: import('./registry.ts').RegistryHandle;
+  /** SIGTERM's first step: /readyz answers 503 so the load balancer stops sending; work goes on */
+  drain(): void;
   stop(): Promise<void>;
 };
 
@@ -131,11 +133,19 @@ async function start(
     cleanups.push(embedded.stop);
     databaseUrl = embedded.url;
   }
-  const applied = await applyMigrations(databaseUrl);
-  if (applied.length > 0) log.info({ applied }, 'migrations applied');
+  // MIGRATE_ON_START=0 behind PgBouncer: `kattoo migrate` runs first, straight to PostgreSQL, and
+  // /readyz stays red until the migrations are there (decision 0013)
+  if (config.database.migrateOnStart) {
+    const applied = await applyMigrations(databaseUrl);
+    if (applied.length > 0) log.info({ applied }, 'migrations applied');
+  }
   const expectedMigrations = (await migrationList()).migrationDirectories.length;
-  const db = createDb(databaseUrl);
+  const { poolSize, namedStatements, readUrl } = config.database;
+  const db = createDb(databaseUrl, poolSize, { namedStatements });
   cleanups.push(() => db.$disconnect());
+  // reports and open data read from a replica when one is configured (decision 0013)
+  const readDb = readUrl ? createDb(readUrl, poolSize, { namedStatements }) : db;
+  if (readDb !== db) cleanups.push(() => readDb.$disconnect());
 
   if (config.demo) {
     const { seedDemoIfEmpty } = await import('../prisma/demo/seed.ts');
@@ -152,6 +162,7 @@ async function start(
 
   // Sessions: Redis when configured, else in-process (said so, K-TG-2).
   let storage = memoryStorage<SessionData>();
+  let throttle = opts.throttle;
   let sessionHealth: SessionStoreHealth = alwaysAvailable;
   let redisReady: (() => Promise<boolean>) | undefined;
   if (config.redisUrl) {
@@ -163,6 +174,20 @@ async function start(
     sessionHealth = redisHealth(redis);
     redisReady = async () => (await redis.ping().catch(() => null)) === 'PONG';
     log.info('sessions: Redis');
+    // Telegram's limits shared by every instance (decision 0014), on a connection of their own that
+    // fails at once when Redis is away (the throttle then keeps this process's limits) and pipelines.
+    // A bundled simulator is each process's own Telegram: its limits stay in the process.
+    if (throttle !== false && !config.telegram.simulated) {
+      const limits = redis.duplicate({
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 0,
+        commandTimeout: 500,
+        enableAutoPipelining: true,
+      });
+      cleanups.push(async () => void limits.disconnect());
+      await limits.connect().catch((e) => log.warn({ err: String(e) }, 'outbound limits: Redis unreachable'));
+      throttle = { ...throttle, redis: limits };
+    }
   } else {
     log.info(
       'sessions: in-process store (REDIS_URL is not set); sessions are lost on restart, drafts are not',
@@ -178,11 +203,13 @@ async function start(
     publicUrl: () => publicUrl ?? '',
     secretKey: secretKeyFromEnv(process.env, config.demo),
     census: registry.census,
+    readDb,
   });
   const metrics = createMetrics();
   let dispatcher: UpdateDispatcher | undefined;
   let callLate: (payload: string) => Promise<void> = async () => {};
   let started = false;
+  let draining = false;
   const webhookSecret = config.telegram.webhookSecret;
   const http = createHttpServer({
     log,
@@ -199,12 +226,13 @@ async function start(
       const redis = redisReady ? await redisReady() : undefined;
       // ready once the bot has started too (getMe, commands, webhook or polling), not just the HTTP server
       return {
-        ok: database && migrated && started && redis !== false,
+        ok: database && migrated && started && redis !== false && !draining,
         checks: {
           database,
           migrations: migrated,
           ...(redis === undefined ? {} : { redis }),
           bot: started,
+          accepting: !draining,
         },
       };
     },
@@ -298,7 +326,7 @@ async function start(
     sessionHealth,
     sessionHoldMs: opts.sessionHoldMs,
     log,
-    throttle: opts.throttle,
+    throttle,
   });
   await bot.init();
   await registerCommands(bot);
@@ -376,7 +404,7 @@ async function start(
   });
   cleanups.push(async () => oversightJobs.stop());
   // reports: daily snapshots ("through time") and the warm-up of their series
-  const snapshots = startSnapshotScheduler({ db, clock, log, claim });
+  const snapshots = startSnapshotScheduler({ db, readDb, clock, log, claim });
   cleanups.push(async () => snapshots.stop());
   // personal data kept only as long as needed (docs/privacy.md): checked hourly, run once a day
   const retention = setInterval(() => {
@@ -445,6 +473,9 @@ async function start(
     notifications,
     registry,
     localOutbox: fallback?.local,
+    drain: () => {
+      draining = true;
+    },
     stop,
   };
 }

@@ -31,7 +31,7 @@ import { unhandledFeature } from './features/unhandled.ts';
 import { guessLanguage, isUiLanguage, translator, UI_LANGUAGES } from './i18n.ts';
 import { alwaysAvailable, type SessionStoreHealth } from './session.ts';
 import { sessionStoreGuard } from './session-guard.ts';
-import { type ThrottleOptions, throttle } from './telegram/throttle.ts';
+import { mayRideInWebhookAnswer, type ThrottleOptions, throttle } from './telegram/throttle.ts';
 import { RetryLaterError } from './updates/retry-later.ts';
 
 export type BotDeps = {
@@ -70,10 +70,11 @@ export function createBot(deps: BotDeps) {
   const config: BotConfig<BotContext> = {
     botInfo: deps.botInfo,
     // a button's answer (the spinner) may travel back in the webhook's own answer (bot/http/server.ts)
-    client: { apiRoot: deps.apiRoot, canUseWebhookReply: (method) => method === 'answerCallbackQuery' },
+    client: { apiRoot: deps.apiRoot, canUseWebhookReply: mayRideInWebhookAnswer },
   };
   const bot = new Bot<BotContext>(deps.token, config);
-  if (deps.throttle !== false) bot.api.config.use(throttle(deps.throttle ?? {}));
+  if (deps.throttle !== false)
+    bot.api.config.use(throttle({ botId: deps.token.split(':')[0], log, ...deps.throttle }));
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 }));
 
   bot.use(async (ctx, next) => {

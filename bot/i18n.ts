@@ -1,6 +1,8 @@
 // i18next with JSON catalogues in locales/{ky,ru,en}/bot.json; Kyrgyz first (K-CORE-7).
 import { readFileSync } from 'node:fs';
 import i18next, { type TFunction } from 'i18next';
+import { formatWhen, When } from './format/dates.ts';
+import { isGrammaticalCase, numberInCase } from './format/kyrgyz-case.ts';
 
 export const UI_LANGUAGES = ['ky', 'ru', 'en'] as const;
 export type UiLanguage = (typeof UI_LANGUAGES)[number];
@@ -42,6 +44,20 @@ await instance.init({
     UI_LANGUAGES.map((l) => [l, Object.fromEntries(NAMESPACES.map((ns) => [ns, catalogue(l, ns)]))]),
   ),
 });
+
+// Case-aware formats a message chooses: `{{due, date(case: dative)}}` («15-сентябрга» in Kyrgyz,
+// «15 сентября» in Russian) and `{{max, num(case: dative)}}` («36га»). Values that are not a date or a
+// number (a «—» for "none") pass through unchanged.
+const caseOf = (o: Record<string, unknown> | undefined) =>
+  isGrammaticalCase(o?.case) ? o.case : 'nominative';
+instance.services.formatter?.add('date', (value: unknown, lng: string | undefined, options) =>
+  value instanceof When
+    ? formatWhen(value, isUiLanguage(lng) ? lng : DEFAULT_LANGUAGE, caseOf(options))
+    : String(value),
+);
+instance.services.formatter?.add('num', (value: unknown, lng: string | undefined, options) =>
+  typeof value === 'number' && lng === 'ky' ? numberInCase(value, caseOf(options)) : String(value),
+);
 
 /**
  * One translator per language, made once. A key asked without options always gives the same text (the

@@ -9,12 +9,14 @@ import type { InlineKeyboardButton, Message } from 'grammy/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeAccess } from '../../bot/features/parent/access.ts';
 import { type AdmissionsAction, decode, encode } from '../../bot/features/staff/admissions/callback.ts';
-import { catalogueKeys } from '../../bot/i18n.ts';
+import { catalogueKeys, translator } from '../../bot/i18n.ts';
+import { bishkekTime } from '../../core/clock.ts';
 import { REQUIRED_DOCUMENTS } from '../../core/services/school/rules.ts';
 import { type BotMessage, SimUser } from '../../sim/telegram/client.ts';
 import { type AdmissionsApp, startAdmissionsApp } from '../support/admissions-harness.ts';
 import { childPin } from '../support/registry-stub.ts';
 
+const ky = translator('ky');
 const DIRECTOR = 7_001_200_004;
 const PARENT = 6_034_500_002;
 const PARENT2 = 5_210_000_001;
@@ -143,7 +145,7 @@ describe('school admissions through the Telegram simulator', () => {
     const menu = await director.waitForBotMessage('Арыздар:');
     expect(menu.text).toContain('№ 1 орто мектеби');
     expect(menu.text).toContain('мектеп директору');
-    expect(menu.text).toMatch(/кыргыз тилинде окутуу: 2 ордун 2 ээленди/);
+    expect(menu.text).toContain(ky('school:menu.seats', { language: 'кыргыз', seats: 2, taken: 2 }));
   });
 
   it('lists, opens a card, shows the registry data (logged) and enrols on the sixth document; the parent is told in Kyrgyz', async () => {
@@ -167,6 +169,18 @@ describe('school admissions through the Telegram simulator', () => {
     director.press('⬅️ Арызга кайтуу');
     card = await director.waitForBotMessage(`№ ${A.number} арыз`);
 
+    // on 2 April the documents are not received yet: the director is told when that starts, and
+    // nothing is ticked (R-13.2: documents from 1 August; finding 6)
+    const early = director.press(
+      (documentButtons(card).find((b) => b.text.startsWith('⬜')) as { text: string }).text,
+      card,
+    );
+    const refused = await director.waitForCallbackAnswer(early.callbackQueryId as string);
+    expect(refused.text).toMatch(/Документтерди кабыл алуунун башталышы: .*2026/);
+    expect(await app.db.documentReceipt.count({ where: { applicationId: BigInt(A.id) } })).toBe(0);
+
+    const april = app.clock.now();
+    app.clock.set(bishkekTime('2026-08-03', '10:00'));
     for (let i = 0; i < REQUIRED_DOCUMENTS.length; i++) {
       const next = documentButtons(card).find((b) => b.text.startsWith('⬜'));
       if (!next) throw new Error('no unticked document left');
@@ -186,6 +200,7 @@ describe('school admissions through the Telegram simulator', () => {
     const told = await parent.waitForBotMessage('Балаңыз 1-класска кабыл алынды');
     expect(told.text).toContain(A.number);
     expect(told.text).toContain('№ 1 орто мектеби');
+    app.clock.set(april);
 
     const log = await app.db.accessLog.findMany({ where: { applicationId: BigInt(A.id) } });
     const what = new Set(log.map((r) => r.what));
@@ -282,7 +297,7 @@ describe('school admissions through the Telegram simulator', () => {
     await director.waitForBotMessage('Онлайн каттоодон тышкары');
     director.press('➕ Жаңы түз кабыл алуу');
     await director.waitForBotMessage('кандай негизде');
-    director.press('Балдардын иштери боюнча комиссия');
+    director.press(ky('school:direct.grounds.commission'));
     await director.waitForBotMessage('Окутуу тили?');
     director.press('орус');
     await director.waitForBotMessage('фамилиясын жана атын');
@@ -322,9 +337,9 @@ describe('school admissions through the Telegram simulator', () => {
     director.press('👥 Штаттык реестр');
     await director.waitForBotMessage('Реестр бош');
     director.press('➕ Кызматкер кошуу');
-    await director.waitForBotMessage('ПИНин жазыңыз');
+    await director.waitForBotMessage(ky('school:register.ask_pin'));
     director.send('12345');
-    await director.waitForBotMessage('ПИН — 14 сан');
+    await director.waitForBotMessage(ky('school:errors.bad_input.pin'));
     director.send('1 01011985 00077');
     await director.waitForBotMessage('Кызмат ордун жазыңыз');
     director.send('Мугалим');

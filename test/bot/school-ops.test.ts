@@ -5,6 +5,7 @@
 // becomes a supergroup; the charter PDF is checked and kept.
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { translator } from '../../bot/i18n.ts';
 import { recordAlert } from '../../core/services/school/alerts.ts';
 import { codeAt } from '../../core/services/school/totp.ts';
 import { type BotMessage, messageText, type SimUser } from '../../sim/telegram/client.ts';
@@ -12,6 +13,7 @@ import { defaultPersonas, type Persona } from '../../sim/telegram/personas.ts';
 import { type SchoolOpsApp, startSchoolOpsApp } from '../support/schoolops-harness.ts';
 import { CAMPAIGN } from '../support/small-world.ts';
 
+const ky = translator('ky');
 const persona = (role: string) => defaultPersonas.find((p) => p.role === role) as Persona;
 const ADMISSIONS: Persona = {
   id: 7_001_200_099,
@@ -251,7 +253,7 @@ describe('school operations in the bot, in Kyrgyz', () => {
     expect(after.length).toBe(before + 1);
     const digest = after.at(-1) as string;
     expect(digest).toContain('Жаңы арыздар: 12');
-    expect(digest).toContain('(орун: 10, күтүү тизмеси: 2)');
+    expect(digest).toContain(ky('schoolops:alerts.outcomes', { admitted: 10, waitlisted: 2 }));
     expect(digest).toContain('жана дагы 2');
     expect(digest).toContain('Бошогон орундар: 1');
     expect(digest).toContain('Документтердин мөөнөтү 15.09.2026: 4 бала');
@@ -302,7 +304,9 @@ describe('school operations in the bot, in Kyrgyz', () => {
     );
     app.clock.shift(3 * 60_000);
     await app.digests.drain();
-    expect(botTexts(supergroup).some((t) => t.includes('Күтүү тизмесинде: 1'))).toBe(true);
+    expect(
+      botTexts(supergroup).some((t) => t.includes(ky('schoolops:alerts.kind.waitlisted', { count: 1 }))),
+    ).toBe(true);
     expect(await app.db.auditEvent.count({ where: { action: 'school.alerts.group_migrated' } })).toBe(1);
   });
 

@@ -8,7 +8,8 @@ import type { Message } from 'grammy/types';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeWizard, encodeWizard } from '../../bot/features/parent/wizard/callback.ts';
-import { day } from '../../bot/features/parent/wizard/text.ts';
+import { day, positionText } from '../../bot/features/parent/wizard/text.ts';
+import { formatWhen, onDay } from '../../bot/format/dates.ts';
 import { catalogueKeys, translator } from '../../bot/i18n.ts';
 import { bishkekTime } from '../../core/clock.ts';
 import { generateDemoWorld } from '../../prisma/demo/world.ts';
@@ -135,7 +136,7 @@ describe('registration wizard and /status through the Telegram simulator', () =>
     expect(catalogueKeys('ru', 'wizard')).toEqual(keys);
     expect(catalogueKeys('en', 'wizard')).toEqual(keys);
     expect(ky('wizard:status.admitted')).toBe('Орун берилди');
-    expect(ky('wizard:status.waitlisted')).toBe('Күтүү тизмесинде');
+    expect(ky('wizard:status.waitlisted')).toBe('Кезекте'); // one word for the line: кезек (docs/glossary-review.md)
     const long = encodeWizard({
       a: 'lang',
       mode: 's',
@@ -192,6 +193,14 @@ describe('registration wizard and /status through the Telegram simulator', () =>
     expect(messageText(result)).toContain('нотариалдык');
     const rows = await app.database.db.application.findMany({ where: { childPin: childPin(1) } });
     expect(rows).toHaveLength(1);
+    // the deadline in the dative its «чейин» needs («…15-сентябрга чейин»), the Regulation named, no rule id
+    const due = rows[0]?.documentsDueAt as Date;
+    expect(messageText(result)).toContain(`${formatWhen(onDay(due), 'ky', 'dative')} чейин`);
+    expect(messageText(result)).toMatch(
+      /-(январ|феврал|апрел|июн|июл|сентябр|октябр|ноябр|декабр|май)(га|ге) чейин|-(март|август)ка чейин/u,
+    );
+    expect(messageText(result)).toContain('Жобонун 14-пункту');
+    expect(messageText(result)).not.toMatch(/R-\d/);
     expect(rows[0]?.status).toBe('admitted');
     expect((await quota('10001', 'ky')).taken).toBe(1);
   });
@@ -237,7 +246,7 @@ describe('registration wizard and /status through the Telegram simulator', () =>
     u.press(ru('wizard:consent.yes'));
     await u.waitForBotMessage(has('Шаг 6'));
     u.press(ru('wizard:review.submit'));
-    const result = await u.waitForBotMessage(has('В листе ожидания'));
+    const result = await u.waitForBotMessage(has(ru('wizard:status.waitlisted')));
     expect(messageText(result)).toContain('1-й из 1 в очереди на 1 место');
     const row = await app.database.db.application.findFirstOrThrow({ where: { childPin: childPin(2) } });
     expect(row.status).toBe('waitlisted');
@@ -415,8 +424,11 @@ describe('registration wizard and /status through the Telegram simulator', () =>
       app.clock.set(STAGE1_OPEN);
       u.press(ky('wizard:review.submit'));
       // the only Russian seat is taken: the child waits in line
-      const result = await u.waitForBotMessage(has('Күтүү тизмесинде'));
-      expect(messageText(result)).toContain('2 баладан 2-орунда, 1 орунга');
+      const result = await u.waitForBotMessage(has(ky('wizard:status.waitlisted')));
+      expect(messageText(result)).toContain(
+        positionText(ky, { position: 2, waiting: 2, seats: 1, taken: 1 }),
+      );
+      expect(messageText(result)).toContain('2-орун (2 бала 1 орунду күтүүдө)');
     } finally {
       app.clock.set(STAGE1_OPEN);
     }
@@ -458,7 +470,7 @@ describe('registration wizard and /status through the Telegram simulator', () =>
     expect((await quota('10001', 'ky')).taken).toBe(before - 1);
   });
 
-  it('changes school at once when the new school has a free seat, keeping the seat until then', async () => {
+  it('refuses a change to a school outside the catchment in stage I (K-SEAT-5), and moves at once in the free-seats stage when the new school has a free seat', async () => {
     const u = await linkedUser(900_000_010, 'en', 10);
     const d = await app.applications.createDraft({
       telegramId: u.id,
@@ -470,19 +482,31 @@ describe('registration wizard and /status through the Telegram simulator', () =>
     await app.applications.chooseSchool(d.id, u.id, '10002', 'ky');
     await app.applications.setContact(d.id, u.id, '0700 000 010', true);
     await app.applications.submit(d.id, u.id);
-    u.send('/status');
-    await u.waitForBotMessage(has('History'));
-    u.press(en('wizard:card.swap'));
-    await u.waitForBotMessage(has('Change of school'));
-    u.press(en('wizard:school.search'));
-    await u.waitForBotMessage(has('Type the school’s name'));
-    u.send('10003');
-    await u.waitForBotMessage(has('language of instruction'));
-    u.press(/^Kyrgyz · free: 1/);
-    const moved = await u.waitForBotMessage(has('Moved now'));
-    expect(messageText(moved)).toContain('Secondary School No. 3');
-    expect((await quota('10003', 'ky')).taken).toBe(1);
-    expect((await quota('10002', 'ky')).taken).toBe(0);
+    const swapTo10003 = async () => {
+      u.send('/status');
+      await u.waitForBotMessage(has('History'));
+      u.press(en('wizard:card.swap'));
+      await u.waitForBotMessage(has('Change of school'));
+      u.press(en('wizard:school.search'));
+      await u.waitForBotMessage(has('Type the school’s name'));
+      u.send('10003');
+      await u.waitForBotMessage(has('language of instruction'));
+      u.press(/^Kyrgyz · free: 1/);
+    };
+    // stage I: school 3 takes only its own catchment's children; the seat at school 2 stays
+    await swapTo10003();
+    await u.waitForBotMessage(has('only the school whose catchment area holds your registered address'));
+    expect((await quota('10003', 'ky')).taken).toBe(0);
+    try {
+      app.clock.set(STAGE3_OPEN);
+      await swapTo10003();
+      const moved = await u.waitForBotMessage(has('Moved now'));
+      expect(messageText(moved)).toContain('Secondary School No. 3');
+      expect((await quota('10003', 'ky')).taken).toBe(1);
+      expect((await quota('10002', 'ky')).taken).toBe(0);
+    } finally {
+      app.clock.set(STAGE1_OPEN);
+    }
   });
   it('keeps the draft when the registry is down and continues once it has answered', async () => {
     const u = await linkedUser(900_000_011, 'ru', 11);
@@ -643,7 +667,10 @@ describe('registration wizard in the whole app (demo world, registry simulator)'
     const review = await u.waitForBotMessage(has('6-кадам'));
     expect(messageText(review)).toContain('микроучастогуңуздагы мектеп');
     u.press(ky('wizard:review.submit'));
-    await u.waitForBotMessage(/Орун берилди|Күтүү тизмесинде/, 15_000);
+    await u.waitForBotMessage(
+      new RegExp(`${ky('wizard:status.admitted')}|${ky('wizard:status.waitlisted')}`),
+      15_000,
+    );
     const row = await app.db.application.findFirstOrThrow({ where: { childPin: family.child_pin } });
     expect(['admitted', 'waitlisted']).toContain(row.status);
     expect(row.catchmentMatch).toBe(true);

@@ -87,7 +87,7 @@ describe('a parent signs in and registers a child in the web chat (Chromium)', (
     await button(ky('wizard:consent.yes')).click();
     await bot('6-кадам').waitFor();
     await button(ky('wizard:review.submit')).click();
-    const decision = bot(/Орун берилди|Күтүү тизмесинде/);
+    const decision = bot(/Орун берилди|Кезекте/);
     await decision.waitFor({ timeout: 20_000 });
     expect(await decision.textContent()).toMatch(/\d{4}-\d{7}/);
 

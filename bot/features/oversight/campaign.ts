@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { Composer, InlineKeyboard } from 'grammy';
 import type { Clock } from '../../../core/clock.ts';
-import { stagePhase } from '../../../core/domain/campaign.ts';
+import { isAfterRelease, stagePhase } from '../../../core/domain/campaign.ts';
 import { can } from '../../../core/domain/roles.ts';
 import type {
   CampaignChange,
@@ -19,6 +19,7 @@ import type {
 import { MAX_FILE_BYTES } from '../../../core/services/oversight/campaign.ts';
 import { OversightError } from '../../../core/services/oversight/errors.ts';
 import type { BotContext } from '../../context.ts';
+import { calendarDay } from '../../format/dates.ts';
 import { esc, splitMessage } from '../../format/html.ts';
 import { show } from '../show.ts';
 import {
@@ -76,7 +77,7 @@ export function campaignText(ctx: BotContext, c: StoredCampaign | CampaignPlan, 
     lines.push(
       t(`${C}stage`, {
         n: s.ordinal,
-        kind: t(`${C}kind.${s.kind}`),
+        kind: t(`${C}kind.${isAfterRelease(s, c.documentsDeadline) ? 'after_release' : s.kind}`),
         mode: t(`${C}mode.${s.mode}`),
         opens: when(s.opensAt, lang),
         closes: when(s.closesAt, lang),
@@ -86,6 +87,7 @@ export function campaignText(ctx: BotContext, c: StoredCampaign | CampaignPlan, 
   lines.push(
     '',
     t(`${C}deadline`, { at: when(c.documentsDeadline, lang) }),
+    t(`${C}offer_days`, { n: c.offerWorkingDays }),
     t(`${C}limit`, { n: c.cancellationLimit }),
   );
   if (c.priorityCategories === null) lines.push(t(`${C}priorities_unknown`));
@@ -99,6 +101,15 @@ export function campaignText(ctx: BotContext, c: StoredCampaign | CampaignPlan, 
   return lines.join('\n');
 }
 
+/** A problem's values as its message words them: a calendar day takes its case, a number of years its plural. */
+function problemParams(params: FileProblem['params']): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(params ?? {}))
+    out[k] = typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? calendarDay(v) : v;
+  if (typeof out.years === 'number') out.count = out.years;
+  return out;
+}
+
 function problemsText(ctx: BotContext, problems: FileProblem[]): string {
   const lines = [ctx.t(`${C}invalid`, { count: problems.length })];
   for (const p of problems.slice(0, MAX_PROBLEMS_SHOWN))
@@ -106,7 +117,7 @@ function problemsText(ctx: BotContext, problems: FileProblem[]): string {
       ctx.t(`${C}problem_line`, {
         path: esc(p.path),
         text: ctx.t(`${C}problem.${p.code}`, {
-          ...(p.params ?? {}),
+          ...problemParams(p.params),
           message: esc(p.message),
           defaultValue: esc(p.message),
         }),

@@ -72,7 +72,10 @@ export function accessText(t: Translate, lang: UiLanguage, number: string, entri
     for (const g of groups.slice(0, MAX_GROUPS)) {
       const what = [...g.what]
         .map(([w, n]) => {
-          const name = t(`school:access.what.${w}`, { defaultValue: w });
+          // the log's own codes (`class_list_file`, `coverage.list`) never reach the parent as they are
+          const name = t(`school:access.what.${w.replace(/\./g, '_')}`, {
+            defaultValue: t('school:access.what.other'),
+          });
           return n > 1 ? t('school:access.times', { what: name, count: n }) : name;
         })
         .join(', ');

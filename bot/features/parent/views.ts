@@ -3,7 +3,7 @@
 import { InlineKeyboard } from 'grammy';
 import type { ChildView, MyData } from '../../../core/services/my-data.ts';
 import { encode } from '../../callback-data.ts';
-import { formatDate } from '../../format/dates.ts';
+import { formatDate, onDay } from '../../format/dates.ts';
 import { esc } from '../../format/html.ts';
 import type { Translate, UiLanguage } from '../../i18n.ts';
 import type { Screen } from '../public/views.ts';
@@ -70,7 +70,7 @@ export function myDataScreen(
     else if (data.children.length === 0) lines.push(t('parent:mydata.no_children'));
     else for (const c of data.children) lines.push(childLine(t, lang, c));
   }
-  lines.push('', t('parent:mydata.linked_since', { date: formatDate(data.linkedAt, lang) }));
+  lines.push('', t('parent:mydata.linked_since', { date: onDay(data.linkedAt) }));
   const keyboard = menuRow(
     t,
     new InlineKeyboard()

@@ -1,12 +1,13 @@
 // Screens of the public features as text + inline keyboard, built from core results. Handlers decide
 // whether to send a new message or edit the one whose button was pressed.
 import { InlineKeyboard } from 'grammy';
+import { isAfterRelease } from '../../../core/domain/campaign.ts';
 import type { InstructionLanguage } from '../../../core/domain/reference.ts';
 import type { SchoolDetails } from '../../../core/repositories/school-repository.ts';
 import type { TerritoryView } from '../../../core/repositories/territory-repository.ts';
 import type { Calendar, SchoolPage } from '../../../core/services/public-info.ts';
 import { encode, type ListRef } from '../../callback-data.ts';
-import { formatDate, formatDateTime } from '../../format/dates.ts';
+import { atTime, formatDateTime, When } from '../../format/dates.ts';
 import { esc } from '../../format/html.ts';
 import type { Translate, UiLanguage } from '../../i18n.ts';
 import { parentMenuButtons } from '../parent/index.ts';
@@ -174,19 +175,25 @@ export function calendarScreen(t: Translate, lang: UiLanguage, c: Calendar): Scr
   const lines = [t('calendar.title', { year: esc(c.academicYear) }), ''];
   lines.push(
     t('calendar.eligible', {
-      from: formatDate(c.birthFrom, lang, 'UTC'),
-      to: formatDate(c.birthTo, lang, 'UTC'),
+      from: new When(c.birthFrom, false, 'UTC'),
+      to: new When(c.birthTo, false, 'UTC'),
     }),
     '',
   );
+  // the standing free-seats stage after the release has its own name (R-16.6, decision 0009)
+  const stageName = (s: Calendar['stages'][number] | NonNullable<Calendar['open']>) =>
+    t(`stage.${isAfterRelease(s, c.documentsDeadline) ? 'after_release' : s.kind}`);
   for (const s of c.stages) {
     const mark = s.phase === 'open' ? '🟢' : s.phase === 'past' ? '⚪' : '🔜';
     lines.push(
-      `${mark} <b>${t(`stage.${s.kind}`)}</b>`,
+      `${mark} <b>${stageName(s)}</b>`,
       t('calendar.stage_dates', {
         opens: formatDateTime(s.opensAt, lang),
         closes: formatDateTime(s.closesAt, lang),
       }),
+      ...(isAfterRelease(s, c.documentsDeadline)
+        ? [t('calendar.after_release_note', { days: c.offerWorkingDays })]
+        : []),
       t(`calendar.phase_${s.phase}`),
       '',
     );
@@ -194,15 +201,15 @@ export function calendarScreen(t: Translate, lang: UiLanguage, c: Calendar): Scr
   if (c.open) {
     lines.push(
       t('calendar.now_open', {
-        stage: t(`stage.${c.open.kind}`),
+        stage: stageName(c.open),
         closes: formatDateTime(c.open.closesAt, lang),
       }),
     );
   } else if (c.next) {
     lines.push(
       t('calendar.next_opens', {
-        stage: t(`stage.${c.next.kind}`),
-        opens: formatDateTime(c.next.opensAt, lang),
+        stage: stageName(c.next),
+        opens: atTime(c.next.opensAt),
       }),
     );
   } else {

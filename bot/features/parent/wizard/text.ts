@@ -6,7 +6,7 @@ import type { InstructionLanguage } from '../../../../core/domain/reference.ts';
 import type { ApplicationError } from '../../../../core/services/applications/errors.ts';
 import type { ApplicationView, Position } from '../../../../core/services/applications/service.ts';
 import type { Calendar } from '../../../../core/services/public-info.ts';
-import { formatDate, formatDateTime } from '../../../format/dates.ts';
+import { atTime, calendarDay, formatDate, formatDateTime } from '../../../format/dates.ts';
 import { esc } from '../../../format/html.ts';
 import type { Translate, UiLanguage } from '../../../i18n.ts';
 
@@ -51,7 +51,6 @@ export function addressText(a: { settlement: string; street: string; house: stri
 /** "12th of 40 in line for 30 seats". */
 export function positionText(t: Translate, p: Position): string {
   return t(`${W}queue.position`, {
-    position: p.position,
     pos: t(`${W}queue.ordinal`, { count: p.position, ordinal: true }),
     waiting: p.waiting,
     count: p.seats,
@@ -69,8 +68,7 @@ export function documentsText(t: Translate): string {
 export function stageText(t: Translate, lang: UiLanguage, c: Calendar): string {
   if (c.open)
     return t(`${W}stage.open`, { stage: t(`stage.${c.open.kind}`), closes: when(c.open.closesAt, lang) });
-  if (c.next)
-    return t(`${W}stage.next`, { stage: t(`stage.${c.next.kind}`), opens: when(c.next.opensAt, lang) });
+  if (c.next) return t(`${W}stage.next`, { stage: t(`stage.${c.next.kind}`), opens: atTime(c.next.opensAt) });
   return t(`${W}stage.over`);
 }
 
@@ -99,9 +97,9 @@ export function refusalText(
     case 'too_old':
     case 'too_young':
       return k(e.code, {
-        birthDate: day(String(p.birthDate ?? ''), lang),
-        from: day(String(p.from ?? ''), lang),
-        to: day(String(p.to ?? ''), lang),
+        birthDate: calendarDay(String(p.birthDate ?? '')),
+        from: calendarDay(String(p.from ?? '')),
+        to: calendarDay(String(p.to ?? '')),
       });
     case 'existing_application':
       return k('existing_application', {
@@ -122,7 +120,7 @@ export function refusalText(
       return t(`${W}place.${reason}`, { stage, defaultValue: k('place_refused') });
     }
     case 'cancellation_limit':
-      return k('cancellation_limit', { limit: Number(p.limit ?? 3) });
+      return k('cancellation_limit', { count: Number(p.limit ?? 3) });
     case 'invalid_state':
       return k('invalid_state', { status: statusWord(t, String(p.status ?? '')) });
     case 'not_verified':

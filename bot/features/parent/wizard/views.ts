@@ -13,7 +13,7 @@ import type {
 import type { Alternative, SchoolChoice } from '../../../../core/services/catchment-lookup.ts';
 import type { Calendar, SchoolPage } from '../../../../core/services/public-info.ts';
 import { encode } from '../../../callback-data.ts';
-import { formatTime } from '../../../format/dates.ts';
+import { formatTime, onDay } from '../../../format/dates.ts';
 import { esc } from '../../../format/html.ts';
 import type { Translate, UiLanguage } from '../../../i18n.ts';
 import type { Screen } from '../../public/views.ts';
@@ -22,7 +22,6 @@ import type { ChildChoice } from './deps.ts';
 import {
   addressText,
   childName,
-  date,
   day,
   documentsText,
   languageWord,
@@ -422,13 +421,13 @@ export function priorityScreen(t: Translate, a: ApplicationView, back: NavStep):
   return { text: t(`${W}priority.question`), keyboard: nav(t, keyboard, go(back, a.id), a.id) };
 }
 
-export function priorityOutcome(t: Translate, lang: UiLanguage, a: ApplicationView): string {
+export function priorityOutcome(t: Translate, _lang: UiLanguage, a: ApplicationView): string {
   if (a.priority === 'none') return t(`${W}priority.result_none`);
   const what = t(`${W}priority.${a.priority}`);
   if (a.priorityStatus === 'verified') return t(`${W}priority.result_verified`, { what });
   return t(`${W}priority.result_claimed`, {
     what,
-    due: a.priorityDueAt ? date(a.priorityDueAt, lang) : '—',
+    due: a.priorityDueAt ? onDay(a.priorityDueAt) : '—',
   });
 }
 
@@ -533,14 +532,14 @@ export function resultScreen(
   ];
   if (r.outcome === 'admitted') {
     lines.push(
-      t(`${W}result.documents`, { due: a.documentsDueAt ? date(a.documentsDueAt, lang) : '—' }),
+      t(`${W}result.documents`, { due: a.documentsDueAt ? onDay(a.documentsDueAt) : '—' }),
       documentsText(t),
       '',
       t(`${W}result.documents_only`),
     );
   } else {
     if (position) lines.push(t(`${W}result.position`, { position: positionText(t, position) }));
-    lines.push(t(`${W}result.waitlisted_next`));
+    lines.push(t(r.awaitingApproval ? `${W}result.quota_pending` : `${W}result.waitlisted_next`));
   }
   if (a.priority !== 'none' && a.priorityStatus === 'claimed') lines.push('', priorityOutcome(t, lang, a));
   const keyboard = new InlineKeyboard()

@@ -44,7 +44,9 @@ export const langName = (t: Translate, l: string) => t(`bot:lang_of_instruction.
 /** A refusal of the core in the user's words, or null when the error is not one (then rethrow). */
 export function refusalText(t: Translate, e: unknown): string | null {
   if (!(e instanceof SchoolOpsError)) return null;
-  return t(`schoolops:errors.${e.code}`, { ...e.params });
+  // a full class is counted in words: «(22 ребёнка)», «(5 детей)»
+  const count = e.code === 'class_full' ? { count: e.params.limit } : {};
+  return t(`schoolops:errors.${e.code}`, { ...e.params, ...count });
 }
 
 /** Answers a refusal where the user is (a toast for a button, else a message); rethrows the rest. */

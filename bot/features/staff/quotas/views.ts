@@ -9,7 +9,7 @@ import {
   quotaWarnings,
 } from '../../../../core/services/school/quotas.ts';
 import type { TotpStatus } from '../../../../core/services/school/totp.ts';
-import { formatDate, formatDateTime } from '../../../format/dates.ts';
+import { atTime, formatDate, formatDateTime } from '../../../format/dates.ts';
 import { esc } from '../../../format/html.ts';
 import type { Translate, UiLanguage } from '../../../i18n.ts';
 import type { Screen } from '../../public/views.ts';
@@ -34,7 +34,7 @@ export function quotaOverviewScreen(
     lines.push(
       ov.pastDeadline
         ? t('schoolops:quotas.deadline_past', { date: formatDateTime(ov.deadline, lang) })
-        : t('schoolops:quotas.deadline', { date: formatDateTime(ov.deadline, lang) }),
+        : t('schoolops:quotas.deadline', { date: atTime(ov.deadline) }),
     );
   }
   lines.push('');
