@@ -2,7 +2,6 @@
 // `startKattoo` is what `npm start`, the bot tests, the browser tests and the benchmarks run.
 import type { FastifyInstance } from 'fastify';
 import { BotError } from 'grammy';
-import { Redis } from 'ioredis';
 import { AdjustableClock, type Clock, systemClock } from '../core/clock.ts';
 import type { Config } from '../core/config.ts';
 import { createDb, type Db } from '../core/db/client.ts';
@@ -34,7 +33,14 @@ import { createMetrics } from './http/metrics.ts';
 import { createHttpServer } from './http/server.ts';
 import { startNotificationWorker } from './notifications/worker.ts';
 import { startRegistry } from './registry.ts';
-import { memoryStorage, redisStorage } from './session.ts';
+import {
+  alwaysAvailable,
+  connectSessionRedis,
+  memoryStorage,
+  redisHealth,
+  redisStorage,
+  type SessionStoreHealth,
+} from './session.ts';
 import type { ThrottleOptions } from './telegram/throttle.ts';
 import { UpdateDispatcher } from './updates/dispatcher.ts';
 import { ALLOWED_UPDATES, startPolling } from './updates/poller.ts';
@@ -85,10 +91,14 @@ export type Kattoo = {
   /** demo: what SMS and e-mail would have carried */
   localOutbox: LocalOutbox | undefined;
   registry: import('./registry.ts').RegistryHandle;
+  /** SIGTERM's first step: /readyz answers 503 so the load balancer stops sending; work goes on */
+  drain(): void;
   stop(): Promise<void>;
 };
 
 export type StartOptions = {
+  /** how long an update waits for a lost session store before it is left in the inbox (tests) */
+  sessionHoldMs?: number;
   /** outbound limits; `false` only for benchmarks against a stand-in that has none */
   throttle?: ThrottleOptions | false;
 };
@@ -123,11 +133,19 @@ async function start(
     cleanups.push(embedded.stop);
     databaseUrl = embedded.url;
   }
-  const applied = await applyMigrations(databaseUrl);
-  if (applied.length > 0) log.info({ applied }, 'migrations applied');
+  // MIGRATE_ON_START=0 behind PgBouncer: `kattoo migrate` runs first, straight to PostgreSQL, and
+  // /readyz stays red until the migrations are there (decision 0013)
+  if (config.database.migrateOnStart) {
+    const applied = await applyMigrations(databaseUrl);
+    if (applied.length > 0) log.info({ applied }, 'migrations applied');
+  }
   const expectedMigrations = (await migrationList()).migrationDirectories.length;
-  const db = createDb(databaseUrl);
+  const { poolSize, namedStatements, readUrl } = config.database;
+  const db = createDb(databaseUrl, poolSize, { namedStatements });
   cleanups.push(() => db.$disconnect());
+  // reports and open data read from a replica when one is configured (decision 0013)
+  const readDb = readUrl ? createDb(readUrl, poolSize, { namedStatements }) : db;
+  if (readDb !== db) cleanups.push(() => readDb.$disconnect());
 
   if (config.demo) {
     const { seedDemoIfEmpty } = await import('../prisma/demo/seed.ts');
@@ -144,14 +162,32 @@ async function start(
 
   // Sessions: Redis when configured, else in-process (said so, K-TG-2).
   let storage = memoryStorage<SessionData>();
+  let throttle = opts.throttle;
+  let sessionHealth: SessionStoreHealth = alwaysAvailable;
+  let redisReady: (() => Promise<boolean>) | undefined;
   if (config.redisUrl) {
-    const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
-    await redis.connect();
+    const redis = await connectSessionRedis(config.redisUrl, log);
     cleanups.push(async () => {
-      await redis.quit();
+      await redis.quit().catch(() => redis.disconnect());
     });
     storage = redisStorage<SessionData>(redis);
+    sessionHealth = redisHealth(redis);
+    redisReady = async () => (await redis.ping().catch(() => null)) === 'PONG';
     log.info('sessions: Redis');
+    // Telegram's limits shared by every instance (decision 0014), on a connection of their own that
+    // fails at once when Redis is away (the throttle then keeps this process's limits) and pipelines.
+    // A bundled simulator is each process's own Telegram: its limits stay in the process.
+    if (throttle !== false && !config.telegram.simulated) {
+      const limits = redis.duplicate({
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 0,
+        commandTimeout: 500,
+        enableAutoPipelining: true,
+      });
+      cleanups.push(async () => void limits.disconnect());
+      await limits.connect().catch((e) => log.warn({ err: String(e) }, 'outbound limits: Redis unreachable'));
+      throttle = { ...throttle, redis: limits };
+    }
   } else {
     log.info(
       'sessions: in-process store (REDIS_URL is not set); sessions are lost on restart, drafts are not',
@@ -167,11 +203,13 @@ async function start(
     publicUrl: () => publicUrl ?? '',
     secretKey: secretKeyFromEnv(process.env, config.demo),
     census: registry.census,
+    readDb,
   });
   const metrics = createMetrics();
   let dispatcher: UpdateDispatcher | undefined;
   let callLate: (payload: string) => Promise<void> = async () => {};
   let started = false;
+  let draining = false;
   const webhookSecret = config.telegram.webhookSecret;
   const http = createHttpServer({
     log,
@@ -184,10 +222,18 @@ async function start(
       ).catch(() => undefined);
       const database = rows !== undefined;
       const migrated = database && (rows[0]?.n ?? 0) >= expectedMigrations;
+      // the session store: a press cannot be handled without it (decision 0006)
+      const redis = redisReady ? await redisReady() : undefined;
       // ready once the bot has started too (getMe, commands, webhook or polling), not just the HTTP server
       return {
-        ok: database && migrated && started,
-        checks: { database, migrations: migrated, bot: started },
+        ok: database && migrated && started && redis !== false && !draining,
+        checks: {
+          database,
+          migrations: migrated,
+          ...(redis === undefined ? {} : { redis }),
+          bot: started,
+          accepting: !draining,
+        },
       };
     },
     // Alive unless only a restart of this process can help: the embedded database it supervises has
@@ -272,7 +318,16 @@ async function start(
 
   const token = config.telegram.token ?? SIMULATOR_TOKEN;
   const apiRoot = config.telegram.simulated ? `${url}${SIMULATOR_PREFIX}` : config.telegram.apiRoot;
-  const bot = createBot({ token, apiRoot, services, storage, log, throttle: opts.throttle });
+  const bot = createBot({
+    token,
+    apiRoot,
+    services,
+    storage,
+    sessionHealth,
+    sessionHoldMs: opts.sessionHoldMs,
+    log,
+    throttle,
+  });
   await bot.init();
   await registerCommands(bot);
   notify = identityNotifier(bot.api);
@@ -349,7 +404,7 @@ async function start(
   });
   cleanups.push(async () => oversightJobs.stop());
   // reports: daily snapshots ("through time") and the warm-up of their series
-  const snapshots = startSnapshotScheduler({ db, clock, log, claim });
+  const snapshots = startSnapshotScheduler({ db, readDb, clock, log, claim });
   cleanups.push(async () => snapshots.stop());
   // personal data kept only as long as needed (docs/privacy.md): checked hourly, run once a day
   const retention = setInterval(() => {
@@ -416,6 +471,9 @@ async function start(
     notifications,
     registry,
     localOutbox: fallback?.local,
+    drain: () => {
+      draining = true;
+    },
     stop,
   };
 }

@@ -4,6 +4,7 @@ import { autoRetry } from '@grammyjs/auto-retry';
 import { Bot, type BotConfig, GrammyError, type StorageAdapter, session } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Logger } from '../core/logger.ts';
+import type { Deadline } from '../core/registry/deadline.ts';
 import type { Services } from '../core/services.ts';
 import type { BotContext, SessionData } from './context.ts';
 import { staffAppealsFeature } from './features/oversight/appeals.ts';
@@ -16,6 +17,7 @@ import { parentAppealsFeature } from './features/parent/appeals.ts';
 import { parentIdentityFeature } from './features/parent/identity.ts';
 import { parentFeature } from './features/parent/index.ts';
 import { privacyFeature } from './features/parent/privacy.ts';
+import { RegistryNotAnsweringError } from './features/parent/wizard/deps.ts';
 import { publicFeature } from './features/public/index.ts';
 import { openDataFeature } from './features/public/opendata.ts';
 import { admissionsFeature } from './features/staff/admissions/index.ts';
@@ -27,7 +29,10 @@ import { staffLinkFeature } from './features/staff/link.ts';
 import { quotasFeature } from './features/staff/quotas/index.ts';
 import { unhandledFeature } from './features/unhandled.ts';
 import { guessLanguage, isUiLanguage, translator, UI_LANGUAGES } from './i18n.ts';
-import { type ThrottleOptions, throttle } from './telegram/throttle.ts';
+import { alwaysAvailable, type SessionStoreHealth } from './session.ts';
+import { sessionStoreGuard } from './session-guard.ts';
+import { mayRideInWebhookAnswer, type ThrottleOptions, throttle } from './telegram/throttle.ts';
+import { RetryLaterError } from './updates/retry-later.ts';
 
 export type BotDeps = {
   token: string;
@@ -35,6 +40,10 @@ export type BotDeps = {
   botInfo?: UserFromGetMe;
   services: Services;
   storage: StorageAdapter<SessionData>;
+  /** whether the session store answers (Redis); the in-process store always does */
+  sessionHealth?: SessionStoreHealth;
+  /** how long an update waits for the session store before it is left in the inbox */
+  sessionHoldMs?: number | undefined;
   log: Logger;
   throttle?: ThrottleOptions | false;
   onHandled?: (result: 'ok' | 'error', ms: number) => void;
@@ -61,10 +70,11 @@ export function createBot(deps: BotDeps) {
   const config: BotConfig<BotContext> = {
     botInfo: deps.botInfo,
     // a button's answer (the spinner) may travel back in the webhook's own answer (bot/http/server.ts)
-    client: { apiRoot: deps.apiRoot, canUseWebhookReply: (method) => method === 'answerCallbackQuery' },
+    client: { apiRoot: deps.apiRoot, canUseWebhookReply: mayRideInWebhookAnswer },
   };
   const bot = new Bot<BotContext>(deps.token, config);
-  if (deps.throttle !== false) bot.api.config.use(throttle(deps.throttle ?? {}));
+  if (deps.throttle !== false)
+    bot.api.config.use(throttle({ botId: deps.token.split(':')[0], log, ...deps.throttle }));
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 }));
 
   bot.use(async (ctx, next) => {
@@ -79,6 +89,8 @@ export function createBot(deps: BotDeps) {
     await next();
   });
 
+  // Redis down: the person is told, the update waits for it or is left in the inbox (decision 0006)
+  bot.use(sessionStoreGuard(deps.sessionHealth ?? alwaysAvailable, deps.sessionHoldMs));
   bot.use(
     session({
       initial: (): SessionData => ({}),
@@ -124,7 +136,7 @@ export function createBot(deps: BotDeps) {
       publicInfo: services.publicInfo,
       catchment: services.catchment,
       linkedPin: (id) => services.identity.linkedPin(id),
-      childrenOf: (_pin, telegramId) => childrenOf(services, telegramId),
+      childrenOf: (_pin, telegramId, opts) => childrenOf(services, telegramId, opts?.deadline),
       startSignIn: (telegramId, chatId) => services.identity.startSignIn(telegramId, chatId),
     }),
   );
@@ -150,6 +162,8 @@ export function createBot(deps: BotDeps) {
       ctx.log?.info({ chatType: ctx.chat?.type }, 'Telegram refused a reply (403): chat marked unreachable');
       return;
     }
+    // left in the inbox for later (bot/session-guard.ts), and the person was told so already
+    if (err.error instanceof RetryLaterError) return;
     ctx.log?.error(
       { err: err.error instanceof Error ? err.error.message : String(err.error) },
       'update failed',
@@ -172,10 +186,14 @@ export function isBlockedByUser(e: unknown): boolean {
   return e instanceof GrammyError && e.error_code === 403;
 }
 
-/** The children the registry links to a parent, for the wizard's first question; null when unknown now. */
-async function childrenOf(services: Services, telegramId: number) {
-  const data = await services.myData.myData(telegramId).catch(() => null);
-  if (data?.status !== 'ok' || !data.children) return null;
+/**
+ * The children the registry links to a parent, for the wizard's first question; null when the
+ * registry offers no list; RegistryNotAnsweringError when it does not answer (by `deadline`).
+ */
+async function childrenOf(services: Services, telegramId: number, deadline?: Deadline) {
+  const data = await services.myData.myData(telegramId, deadline === undefined ? {} : { deadline });
+  if (data.status === 'registry_unavailable') throw new RegistryNotAnsweringError(data.retryAfterMs);
+  if (data.status !== 'ok' || !data.children) return null;
   return data.children.map((c) => ({
     pin: c.pin,
     surname: c.surname,

@@ -3,6 +3,7 @@
 import { ConfigError, loadConfig } from '../core/config.ts';
 import { createLogger } from '../core/logger.ts';
 import { startKattoo } from './app.ts';
+import { shutDown } from './shutdown.ts';
 import { adviceFor, describeFailure } from './start-failure.ts';
 
 const log = createLogger(process.env.LOG_LEVEL ?? 'info');
@@ -31,15 +32,27 @@ try {
   process.exit(1);
 }
 let stopping = false;
-const shutdown = async (signal: string) => {
-  if (stopping) return;
+const shutdown = (signal: 'SIGINT' | 'SIGTERM') => {
+  // a second signal does not wait for the first one's stop
+  if (stopping) process.exit(1);
   stopping = true;
-  log.info({ signal }, 'stopping');
-  await kattoo.stop();
-  process.exit(0);
+  const { drainMs, timeoutMs } = config.shutdown;
+  // SIGTERM (an orchestrator) drains behind a red /readyz first; Ctrl-C stops at once
+  const drain = signal === 'SIGTERM' ? drainMs : 0;
+  void shutDown(
+    {
+      drain: kattoo.drain,
+      stop: kattoo.stop,
+      drainMs: drain,
+      timeoutMs,
+      exit: (code) => process.exit(code),
+      log,
+    },
+    signal,
+  );
 };
-process.on('SIGINT', () => void shutdown('SIGINT'));
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => shutdown('SIGINT'));
+process.on('SIGTERM', () => shutdown('SIGTERM'));
 process.on('unhandledRejection', (e) => log.error({ err: String(e) }, 'unhandled rejection'));
 
 const lines = [`Kattoo is running at ${kattoo.url}`];

@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { type Clock, systemClock } from '../core/clock.ts';
 import type { Db } from '../core/db/client.ts';
+import { isAfterRelease } from '../core/domain/campaign.ts';
 import { bishkekDate } from '../core/domain/working-days.ts';
 import {
   type CampaignChange,
@@ -82,9 +83,10 @@ function printCampaign(io: CampaignIo, c: CampaignPlan | StoredCampaign): void {
   io.out(`  children born ${c.birthFrom} … ${c.birthTo}`);
   for (const s of [...c.stages].sort((a, b) => a.ordinal - b.ordinal))
     io.out(
-      `  stage ${s.ordinal}: ${s.kind.padEnd(16)} ${s.mode.padEnd(6)} ${local(s.opensAt)} → ${local(s.closesAt)} (Asia/Bishkek)`,
+      `  stage ${s.ordinal}: ${s.kind.padEnd(16)} ${s.mode.padEnd(6)} ${local(s.opensAt)} → ${local(s.closesAt)} (Asia/Bishkek)${isAfterRelease(s, c.documentsDeadline) ? ' after the release' : ''}`,
     );
   io.out(`  documents due by ${local(c.documentsDeadline)}`);
+  io.out(`  a seat offered late: at least ${c.offerWorkingDays} working days for the documents`);
   io.out(`  cancellation limit ${c.cancellationLimit}`);
   if (c.priorityCategories === null)
     io.out('  priority categories: not recorded (set up before campaign files)');

@@ -1,5 +1,6 @@
 // The `kattoo` command line (contract: Command line): `npm run kattoo -- <command>`.
 import { readFile } from 'node:fs/promises';
+import { userInfo } from 'node:os';
 import { loadConfig } from '../core/config.ts';
 import { createDb, type Db } from '../core/db/client.ts';
 import { startEmbeddedPostgres } from '../core/db/embedded.ts';
@@ -12,6 +13,10 @@ const USAGE = `usage: kattoo <command>
   seed                                      load the demo reference data (when the database is empty)
   import <territories|schools|catchments|quotas> <file.csv>
                                             import reference data; a bad file is refused whole
+  import quotas <file.csv> [--approved --reason "…"]
+                                            each change of seats is recorded and waits for the
+                                            district's approval, unless the ministry approves its own
+                                            file with a reason
   opendata --level school|district --out file.csv
                                             aggregates without personal data (open data)
   stats snapshot [--at ISO] | stats reconcile
@@ -22,28 +27,35 @@ const USAGE = `usage: kattoo <command>
   staff revoke --id N                       revoke a staff link at once
   staff list                                list active staff links
   demo-population --limit N --format csv    eligible children of the synthetic registry, one row each
+  backup <file>                             pg_dump (custom format) of the whole database, while Kattoo runs
+  restore <file>                            pg_restore into an EMPTY database, then check its counters
 
 Environment: DATABASE_URL (unset → the embedded PostgreSQL in KATTOO_DATA_DIR, default ./var).`;
 
 const log = createLogger(process.env.LOG_LEVEL ?? 'warn');
 
-async function withDatabase<T>(fn: (db: Db, url: string) => Promise<T>): Promise<T> {
+/** DATABASE_URL, or the embedded database started for the command's duration. */
+async function withServer<T>(fn: (url: string) => Promise<T>): Promise<T> {
   const config = loadConfig();
-  let url = config.databaseUrl;
-  let stop: (() => Promise<void>) | undefined;
-  if (!url) {
-    const embedded = await startEmbeddedPostgres(config.dataDir, log);
-    url = embedded.url;
-    stop = embedded.stop;
-  }
-  const db = createDb(url, 3);
+  if (config.databaseUrl) return fn(config.databaseUrl);
+  const embedded = await startEmbeddedPostgres(config.dataDir, log);
   try {
-    await applyMigrations(url);
-    return await fn(db, url);
+    return await fn(embedded.url);
   } finally {
-    await db.$disconnect();
-    await stop?.();
+    await embedded.stop();
   }
+}
+
+async function withDatabase<T>(fn: (db: Db, url: string) => Promise<T>): Promise<T> {
+  return withServer(async (url) => {
+    const db = createDb(url, 3, { namedStatements: loadConfig().database.namedStatements });
+    try {
+      await applyMigrations(url);
+      return await fn(db, url);
+    } finally {
+      await db.$disconnect();
+    }
+  });
 }
 
 function flag(args: string[], name: string): string | undefined {
@@ -76,16 +88,30 @@ async function main(argv: string[]): Promise<number> {
         return 2;
       }
       const text = await readFile(file, 'utf8');
+      const approved = args.includes('--approved');
+      const reason = flag(args, 'reason');
+      if (kind !== 'quotas' && (approved || reason !== undefined)) {
+        console.error(USAGE);
+        return 2;
+      }
       return withDatabase(async (db) => {
         const { importCsv } = await import('../core/import/index.ts');
-        const result = await importCsv(db, kind as (typeof kinds)[number], text);
+        const author = `cli:${process.env.KATTOO_OPERATOR ?? userInfo().username}`;
+        const result = await importCsv(db, kind as (typeof kinds)[number], text, {
+          approved,
+          reason,
+          author,
+        });
         if (!result.ok) {
           console.error(`${file}: refused, nothing was imported (${result.errors.length} errors):`);
           for (const e of result.errors) console.error(`  row ${e.row}, column ${e.column}: ${e.message}`);
           return 1;
         }
         const removed = result.removed ? `, ${result.removed} removed` : '';
-        console.log(`${file}: ${result.inserted} inserted, ${result.updated} updated${removed}`);
+        const pending = result.pending
+          ? `, ${result.pending} changes waiting for the district's approval`
+          : '';
+        console.log(`${file}: ${result.inserted} inserted, ${result.updated} updated${removed}${pending}`);
         return 0;
       });
     }
@@ -117,6 +143,36 @@ async function main(argv: string[]): Promise<number> {
         const schoolId = (code: string) => ids.get(code) ?? code;
         process.stdout.write(demoPopulationCsv(generatePopulation(world, {}), world, { limit, schoolId }));
         return 0;
+      });
+    }
+    case 'backup':
+    case 'restore': {
+      const [file] = args;
+      if (!file) {
+        console.error(`usage: kattoo ${command} <file>`);
+        return 2;
+      }
+      const b = await import('./backup.ts');
+      const say = (line: string) => console.log(line);
+      return withServer(async (url) => {
+        try {
+          if (command === 'backup') {
+            await b.backup(url, file, say);
+            return 0;
+          }
+          await b.restore(url, file, say);
+        } catch (e) {
+          console.error(e instanceof Error ? e.message : String(e));
+          return 1;
+        }
+        const db = createDb(url, 3);
+        try {
+          const check = await b.checkRestored(db);
+          b.describeCheck(check, say);
+          return check.ok ? 0 : 1;
+        } finally {
+          await db.$disconnect();
+        }
       });
     }
     default:

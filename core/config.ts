@@ -23,6 +23,14 @@ const raw = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('127.0.0.1'),
   DATABASE_URL: z.string().min(1).optional(),
+  /** connections in each process's pool (decision 0013: size it against PgBouncer's pool, not the server) */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
+  /** `0` behind a PgBouncer older than 1.21 (or without max_prepared_statements) in transaction mode */
+  DATABASE_NAMED_STATEMENTS: flag,
+  /** an optional read replica for reports and open data; unset → DATABASE_URL */
+  DATABASE_READ_URL: z.string().min(1).optional(),
+  /** `0`: leave migrations to a `kattoo migrate` step (they take a session lock no transaction pooler keeps) */
+  MIGRATE_ON_START: flag,
   REDIS_URL: z.string().min(1).optional(),
   KATTOO_DEMO: flag,
   /** Demo clock: an instant to start from (ISO 8601); the clock then runs. Default in demo: the first stage open. */
@@ -39,6 +47,10 @@ const raw = z.object({
     .optional(),
   SMTP_FROM: z.string().default('Kattoo <no-reply@kattoo.kg>'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** on SIGTERM: /readyz answers 503 this long before the process stops taking work */
+  SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).default(5_000),
+  /** on SIGTERM: the process exits after this long, whatever is still running (exit code 1) */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1).default(25_000),
 });
 
 export type Config = Readonly<{
@@ -54,6 +66,12 @@ export type Config = Readonly<{
   };
   http: { port: number; host: string; publicUrl: string | undefined };
   databaseUrl: string | undefined;
+  database: {
+    poolSize: number;
+    namedStatements: boolean;
+    readUrl: string | undefined;
+    migrateOnStart: boolean;
+  };
   redisUrl: string | undefined;
   clockStart: Date | undefined;
   dataDir: string;
@@ -65,6 +83,7 @@ export type Config = Readonly<{
     smtpFrom: string;
   };
   logLevel: string;
+  shutdown: { drainMs: number; timeoutMs: number };
 }>;
 
 export class ConfigError extends Error {}
@@ -89,6 +108,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!demo && e.KATTOO_CLOCK) problems.push('KATTOO_CLOCK needs KATTOO_DEMO=1');
   if (!demo && !e.REGISTRY_URL)
     problems.push('REGISTRY_URL is required unless KATTOO_DEMO=1 (the registry simulator)');
+  if (e.DATABASE_READ_URL && !e.DATABASE_URL)
+    problems.push('DATABASE_READ_URL needs DATABASE_URL (the embedded database has no replica)');
+  if (e.SHUTDOWN_DRAIN_MS >= e.SHUTDOWN_TIMEOUT_MS)
+    problems.push('SHUTDOWN_DRAIN_MS must be shorter than SHUTDOWN_TIMEOUT_MS');
   if (e.BOT_MODE === 'webhook' && !e.WEBHOOK_SECRET)
     problems.push('WEBHOOK_SECRET is required in webhook mode');
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
@@ -105,6 +128,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     http: { port: e.PORT, host: e.HOST, publicUrl: e.PUBLIC_URL },
     databaseUrl: e.DATABASE_URL,
+    database: {
+      poolSize: e.DATABASE_POOL_SIZE,
+      namedStatements: e.DATABASE_NAMED_STATEMENTS ?? true,
+      readUrl: e.DATABASE_READ_URL,
+      migrateOnStart: e.MIGRATE_ON_START ?? true,
+    },
     redisUrl: e.REDIS_URL,
     clockStart: e.KATTOO_CLOCK ? new Date(e.KATTOO_CLOCK) : undefined,
     dataDir: e.KATTOO_DATA_DIR,
@@ -116,5 +145,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       smtpFrom: e.SMTP_FROM,
     },
     logLevel: e.LOG_LEVEL,
+    shutdown: { drainMs: e.SHUTDOWN_DRAIN_MS, timeoutMs: e.SHUTDOWN_TIMEOUT_MS },
   });
 }

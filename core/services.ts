@@ -39,6 +39,8 @@ export type ServiceOptions = {
   secretKey: Buffer;
   /** the registry's children by district, for coverage (K-OVER-2) */
   census: RegistryCensus;
+  /** reports and open data read here (a replica, DATABASE_READ_URL); default: `db` */
+  readDb?: Db;
 };
 
 export function createServices(db: Db, clock: Clock, opts: ServiceOptions) {
@@ -74,8 +76,9 @@ export function createServices(db: Db, clock: Clock, opts: ServiceOptions) {
     campaigns: campaignService({ db, clock, identity }),
     coverage: coverageService({ db, clock, census: opts.census, catchment, identity, log: opts.log }),
     appeals: appealService({ db, clock, identity }),
-    reports: reportsService({ db, clock }),
-    openData: openDataService({ db, clock }),
+    // figures from the replica when there is one; who may see them is checked on the primary
+    reports: reportsService({ db: opts.readDb ?? db, authDb: db, clock }),
+    openData: openDataService({ db: opts.readDb ?? db, clock }),
     chatUsers: repositories.chatUsers,
     inbox: repositories.inbox,
     outbox: repositories.outbox,

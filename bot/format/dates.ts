@@ -49,6 +49,21 @@ export function formatDateTime(d: Date, lang: UiLanguage): string {
   ).format(d);
 }
 
+/** A time of day to the second, e.g. 14:05:09 (when something was last tried). */
+export function formatTime(d: Date, lang: UiLanguage): string {
+  return formatter(
+    `t:${lang}`,
+    () =>
+      new Intl.DateTimeFormat(LOCALE[lang], {
+        timeZone: TIME_ZONE,
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
+        hourCycle: 'h23',
+      }),
+  ).format(d);
+}
+
 export function formatDate(d: Date, lang: UiLanguage, timeZone = TIME_ZONE): string {
   return formatter(
     `d:${lang}:${timeZone}`,

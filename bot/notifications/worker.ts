@@ -10,7 +10,7 @@ import {
   type SmsGateway,
 } from '../../core/notifications/channels.ts';
 import type { OutboxItem, OutboxRepository } from '../../core/notifications/outbox.ts';
-import { formatDateTime } from '../format/dates.ts';
+import { formatDate, formatDateTime } from '../format/dates.ts';
 import { esc } from '../format/html.ts';
 import { DEFAULT_LANGUAGE, translator, type UiLanguage } from '../i18n.ts';
 
@@ -55,6 +55,12 @@ export async function renderNotification(
     note: esc(String(p.note ?? '')),
     // a counted message (the weekly coverage digest) takes its plural form from `count`
     ...(typeof p.count === 'number' ? { count: p.count } : {}),
+    // a period the message names (the free-seats stage after a release), as Bishkek dates
+    from: typeof p.from === 'string' ? formatDate(new Date(p.from), lang) : '',
+    until: typeof p.until === 'string' ? formatDate(new Date(p.until), lang) : '',
+    days: typeof p.days === 'number' ? p.days : '',
+    // the variant of the message (`<kind>_<context>`), e.g. whether a route is open
+    ...(typeof p.context === 'string' ? { context: p.context } : {}),
     reason: t(`reason.${typeof p.code === 'string' ? p.code : 'other'}`, {
       ns: 'notify',
       defaultValue: t('reason.other', { ns: 'notify' }),

@@ -1,72 +1,63 @@
-// Outbound limits of Telegram (K-TG-3): ≈30 messages/s in all, ≈1 message/s per private chat (a short
-// burst allowed), 20 messages/min per group. Calls wait for a token instead of earning a 429; the
-// auto-retry transformer (installed after this one) still obeys any 429 `retry_after` Telegram sends.
+// Outbound limits of Telegram (K-TG-3, decisions 0003 and 0014): about 30 messages/s for the bot,
+// about 1/s per private chat (a short burst allowed), 20/min per group. A sending call waits for its
+// slot instead of earning a 429; the auto-retry transformer (installed after this one) still obeys any
+// 429 `retry_after`. With Redis the schedules are shared by every instance (redis-limiter.ts).
 import type { Transformer } from 'grammy';
+import type { Redis } from 'ioredis';
+import type { Logger } from '../../core/logger.ts';
+import { type Limiter, type LimitOptions, memoryLimiter, rulesOf } from './limits.ts';
+import { redisLimiter } from './redis-limiter.ts';
 
 const SENDING = /^(send|edit|copy|forward)/;
 
-class Bucket {
-  #tokens: number;
-  #last: number;
-  constructor(
-    private readonly capacity: number,
-    private readonly perSecond: number,
-    private readonly now: () => number,
-  ) {
-    this.#tokens = capacity;
-    this.#last = now();
-  }
-  /** ms to wait before a token is free; takes it when 0 */
-  take(): number {
-    const t = this.now();
-    this.#tokens = Math.min(this.capacity, this.#tokens + ((t - this.#last) / 1000) * this.perSecond);
-    this.#last = t;
-    if (this.#tokens >= 1) {
-      this.#tokens -= 1;
-      return 0;
-    }
-    return Math.ceil(((1 - this.#tokens) / this.perSecond) * 1000);
-  }
-  idle(): boolean {
-    return this.#tokens >= this.capacity - 1e-9;
-  }
+/** Calls Telegram counts against the limits: messages sent or edited (not a button's answer). */
+export function counts(method: string): boolean {
+  return SENDING.test(method);
 }
 
-export type ThrottleOptions = {
-  globalPerSecond?: number;
-  chatPerSecond?: number;
-  chatBurst?: number;
-  groupPerMinute?: number;
+/**
+ * Which call may ride back in a webhook's answer (decision 0004): only the button's answer, which the
+ * limits do not count. A counted call goes as a request of its own, after its slot: in the answer it
+ * would reach Telegram when the handler ends, later than its slot, and sends would bunch up.
+ */
+export function mayRideInWebhookAnswer(method: string): boolean {
+  return RIDES.has(method) && !counts(method);
+}
+const RIDES = new Set(['answerCallbackQuery']);
+
+export type ThrottleOptions = LimitOptions & {
+  /** shared schedules (REDIS_URL); without it, this process's own */
+  redis?: Redis;
+  /** the bot's id (the token's first part): the limits are per bot */
+  botId?: string;
+  log?: Logger;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
 };
 
 export function throttle(opts: ThrottleOptions = {}): Transformer {
-  const now = opts.now ?? Date.now;
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const global = new Bucket(opts.globalPerSecond ?? 30, opts.globalPerSecond ?? 30, now);
-  const chats = new Map<string, Bucket>();
-  const chatBucket = (chatId: string | number) => {
-    const key = String(chatId);
-    let b = chats.get(key);
-    if (!b) {
-      const group = typeof chatId === 'number' ? chatId < 0 : key.startsWith('-') || key.startsWith('@');
-      b = group
-        ? new Bucket(opts.groupPerMinute ?? 20, (opts.groupPerMinute ?? 20) / 60, now)
-        : new Bucket(opts.chatBurst ?? 3, opts.chatPerSecond ?? 1, now);
-      chats.set(key, b);
-      if (chats.size > 50_000) for (const [k, v] of chats) if (v.idle()) chats.delete(k);
-    }
-    return b;
-  };
+  const rules = rulesOf(opts);
+  const local = memoryLimiter(rules, opts.now);
+  const limiter: Limiter = opts.redis
+    ? redisLimiter(opts.redis, rules, { botId: opts.botId ?? 'bot', log: opts.log, fallback: local })
+    : local;
+  const now = opts.now ?? Date.now;
+  // A send that wakes well after its slot (a busy event loop) would reach Telegram together with the
+  // sends of the next slots: it takes a new slot instead, a few times at most so it cannot starve.
+  const late = (opts.marginMs ?? 100) / 4;
   return async (prev, method, payload, signal) => {
-    if (SENDING.test(method)) {
+    if (counts(method)) {
       const chatId = (payload as { chat_id?: string | number } | undefined)?.chat_id;
-      if (chatId !== undefined) {
-        const bucket = chatBucket(chatId);
-        for (let wait = bucket.take(); wait > 0; wait = bucket.take()) await sleep(wait);
+      for (let retakes = 0; ; ) {
+        // the slot counts from before the call: an answer read late must not make it look later
+        const asked = now();
+        const slot = await limiter.take(chatId);
+        const at = asked + slot.wait;
+        if (slot.wait > 0) await sleep(slot.wait);
+        if (!slot.reserved) continue;
+        if (now() - at <= late || retakes++ >= 2) break;
       }
-      for (let wait = global.take(); wait > 0; wait = global.take()) await sleep(wait);
     }
     return prev(method, payload, signal);
   };

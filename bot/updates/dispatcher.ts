@@ -10,6 +10,7 @@ export type ReplyEnvelope = { send?: (payload: string) => void | Promise<void> }
 
 import type { Logger } from '../../core/logger.ts';
 import type { InboxRepository } from '../../core/repositories/inbox-repository.ts';
+import { isRetryLater } from './retry-later.ts';
 import { type IgnoredReason, shapeOf } from './shape.ts';
 
 export function chatKeyOf(u: Update): string {
@@ -131,14 +132,25 @@ export class UpdateDispatcher {
     this.#running++;
     const started = performance.now();
     let failure: string | undefined;
+    let later = false;
     try {
       await this.handle(update, envelope);
     } catch (e) {
       failure = e instanceof Error ? e.message.slice(0, 500) : 'unknown error';
-      this.log.error({ updateId: update.update_id, err: failure }, 'update handler threw');
+      // not begun for a reason outside the handler (session store down): left for recover()
+      later = isRetryLater(e);
+      if (later) this.log.warn({ updateId: update.update_id, err: failure }, 'update left for later');
+      else this.log.error({ updateId: update.update_id, err: failure }, 'update handler threw');
     } finally {
       this.#running--;
       this.#waiting.shift()?.();
+    }
+    if (later) {
+      // its lease is no longer renewed: once it runs out, recover() here or elsewhere takes it again
+      this.#inFlight.delete(update.update_id);
+      if (this.#inFlight.size === 0) this.#releaseLeases();
+      this.onDone('error', performance.now() - started);
+      return;
     }
     try {
       await this.inbox.markProcessed(update.update_id, failure);

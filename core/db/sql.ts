@@ -2,7 +2,7 @@
 // named, so PostgreSQL plans them once per connection, and without the ORM's per-call work, which
 // cost more than the database itself there. Everything else goes through Prisma.
 import pg from 'pg';
-import { type Db, poolOf } from './client.ts';
+import { type Db, namesStatements, poolOf } from './client.ts';
 
 const INT8 = 20;
 /** bigint columns as BigInt, as the Prisma client returns them (pg's default is a string) */
@@ -19,7 +19,10 @@ export async function sql<T extends pg.QueryResultRow>(
   text: string,
   values: unknown[],
 ): Promise<T[]> {
-  const r = await poolOf(db).query<T>({ name, text, values, types });
+  // unnamed behind a pooler that cannot track named statements (DATABASE_NAMED_STATEMENTS=0)
+  const r = await poolOf(db).query<T>(
+    namesStatements(db) ? { name, text, values, types } : { text, values, types },
+  );
   return r.rows;
 }
 

@@ -45,7 +45,9 @@ export type ImportErrorCode =
   | 'unknown_campaign'
   | 'language_not_taught'
   | 'class_size_above_legal_max'
-  | 'seats_below_taken';
+  | 'seats_below_taken'
+  | 'approved_needs_option'
+  | 'reason_required';
 
 export type ImportErrorParams = Record<string, string | number>;
 
@@ -66,6 +68,8 @@ export type ImportResult =
       updated: number;
       /** catchments only: rules of the file's schools that the file no longer lists */
       removed?: number;
+      /** quotas only: changes recorded for the district to approve (not in force yet) */
+      pending?: number;
     }
   | { ok: false; errors: ImportError[] };
 
@@ -120,6 +124,9 @@ const TEMPLATES: Record<ImportErrorCode, string> = {
   language_not_taught: 'the school does not teach in "{value}" (it teaches: {languages})',
   class_size_above_legal_max: 'class size {value} is above the legal maximum of {max}',
   seats_below_taken: '{value} seats is fewer than the {taken} already held',
+  approved_needs_option:
+    'the file marks the quota approved; only the ministry approves its own file, with --approved --reason "…"',
+  reason_required: 'an approval by file needs a reason: --approved --reason "…" (at least 5 characters)',
 };
 
 /** The English wording of an error code with its parameters. */

@@ -6,7 +6,7 @@ import type { Db } from '../db/client.ts';
 import type { Sql, Written } from './bulk.ts';
 import { catchmentColumns, importCatchments } from './catchments.ts';
 import type { ImportError, ImportResult } from './errors.ts';
-import { importQuotas, quotaColumns } from './quotas.ts';
+import { importQuotas, type QuotaImportOptions, quotaColumns } from './quotas.ts';
 import { importSchools, schoolColumns } from './schools.ts';
 import { type Columns, readTable, sortErrors, type Table } from './table.ts';
 import { importTerritories, territoryColumns } from './territories.ts';
@@ -17,10 +17,10 @@ export { formatImportMessage } from './errors.ts';
 export const IMPORT_KINDS = ['territories', 'schools', 'catchments', 'quotas'] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
 
-type Outcome = { errors: ImportError[] } | (Written & { removed?: number });
+type Outcome = { errors: ImportError[] } | (Written & { removed?: number; pending?: number });
 type Importer<C extends Columns> = {
   columns: C;
-  run: (sql: Sql, table: Table<C>) => Promise<Outcome>;
+  run: (sql: Sql, table: Table<C>, opts: QuotaImportOptions) => Promise<Outcome>;
 };
 
 const importer = <C extends Columns>(columns: C, run: Importer<C>['run']): Importer<C> => ({ columns, run });
@@ -40,7 +40,15 @@ export function importColumns(kind: ImportKind): string[] {
 /** Imports cannot run side by side (each checks the database, then writes). */
 const IMPORT_LOCK = 0x6b617474; // "katt"
 
-export async function importCsv(db: Db, kind: ImportKind, csvText: string): Promise<ImportResult> {
+export type { QuotaImportOptions } from './quotas.ts';
+
+/** `opts` concern quotas only: the ministry's explicit approval of its own file, and its author. */
+export async function importCsv(
+  db: Db,
+  kind: ImportKind,
+  csvText: string,
+  opts: QuotaImportOptions = {},
+): Promise<ImportResult> {
   const { columns, run } = IMPORTERS[kind] as Importer<Columns>;
   const order = Object.keys(columns);
   const table = readTable(columns, csvText);
@@ -49,7 +57,7 @@ export async function importCsv(db: Db, kind: ImportKind, csvText: string): Prom
   const outcome = await db.$transaction(
     async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(${IMPORT_LOCK})`;
-      return run(tx, table);
+      return run(tx, table, opts);
     },
     { maxWait: 30_000, timeout: 120_000 },
   );

@@ -7,6 +7,7 @@ import { type Clock, systemClock } from '../clock.ts';
 import { isValidPin, parsePin } from '../domain/pin.ts';
 import { sameCertificateNumber, sameSeries } from './certificate.ts';
 import type { RegistryServiceName } from './config.ts';
+import type { Deadline } from './deadline.ts';
 import { RegistryNotFoundError } from './errors.ts';
 import type {
   BirthRecord,
@@ -30,6 +31,8 @@ export type OnBehalf = {
   /** the application number, when there is one */
   issue?: string | undefined;
   signal?: AbortSignal;
+  /** interactive look-ups: every call ends by then (./deadline.ts) */
+  deadline?: Deadline | undefined;
 };
 
 export type VerifyChildInput = OnBehalf & {
@@ -88,6 +91,7 @@ export class Tunduk implements Registry {
         issue: on.issue,
         params: { pin },
         ...(on.signal ? { signal: on.signal } : {}),
+        deadline: on.deadline,
       })) as WireOf<S>;
     } catch (e) {
       if (e instanceof RegistryNotFoundError) return null;
@@ -197,7 +201,7 @@ export class Tunduk implements Registry {
   async verifyChild(input: VerifyChildInput): Promise<VerifyChildResult> {
     const p = parsePin(input.childPin);
     if (!p.ok) return { status: 'invalid_pin', reason: p.reason };
-    const on: OnBehalf = { onBehalfOf: input.onBehalfOf, issue: input.issue };
+    const on: OnBehalf = { onBehalfOf: input.onBehalfOf, issue: input.issue, deadline: input.deadline };
     if (input.signal) on.signal = input.signal;
     const record = await this.birthRecord(p.pin, on);
     if (!record) {

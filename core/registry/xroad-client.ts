@@ -22,6 +22,7 @@ import {
   subsystemId,
   type XRoadSubsystem,
 } from './config.ts';
+import { type Deadline, msLeft } from './deadline.ts';
 import {
   RegistryError,
   RegistryMalformedResponseError,
@@ -54,7 +55,16 @@ export type XRoadCallOptions = {
   body?: unknown;
   /** the caller's own cancellation */
   signal?: AbortSignal;
+  /**
+   * Interactive calls: the whole call, retries included, ends by then. Each attempt's timeout is cut
+   * to the time left (and times out as RegistryTimeoutError, a failure for the breaker); no retry is
+   * started that could not get MIN_ATTEMPT_MS.
+   */
+  deadline?: Deadline | undefined;
 };
+
+/** The least time worth giving an attempt under a deadline. */
+const MIN_ATTEMPT_MS = 250;
 
 /** A service to call: a configured one by name, or an explicit service id. */
 export type ServiceTarget = RegistryServiceName | (RegistryServiceConfig & { name?: string });
@@ -159,6 +169,9 @@ export class XRoadClient {
     for (let attempt = 1; ; attempt++) {
       const xRoadId = randomUUID();
       const ctx = { service: name, xRoadId };
+      // before admission: a half-open breaker's trial must not be taken by a call that never goes
+      const left = msLeft(opts.deadline);
+      if (left < MIN_ATTEMPT_MS) throw new RegistryTimeoutError(ctx, Math.max(0, Math.round(left)));
       const admission = breaker.admit();
       if (!admission.allowed) {
         const err = new RegistryUnavailableError(ctx, {
@@ -174,7 +187,16 @@ export class XRoadClient {
       const started = performance.now();
       const seen: Attempt = {};
       try {
-        const value = await this.#attempt(url, method, opts, xRoadId, timeoutMs, schema, ctx, seen);
+        const value = await this.#attempt(
+          url,
+          method,
+          opts,
+          xRoadId,
+          Math.min(timeoutMs, Math.floor(left)),
+          schema,
+          ctx,
+          seen,
+        );
         breaker.success();
         this.#logAttempt('info', name, service, xRoadId, attempt, started, seen, 'ok');
         return value;
@@ -191,7 +213,9 @@ export class XRoadClient {
         this.#logAttempt(failure ? 'warn' : 'info', name, service, xRoadId, attempt, started, seen, e);
         if (!e.retryable || attempt > retries || breaker.state === 'open') throw e;
         const delay = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1));
-        await this.#sleep(delay / 2 + this.#random() * (delay / 2));
+        const wait = delay / 2 + this.#random() * (delay / 2);
+        if (msLeft(opts.deadline) < wait + MIN_ATTEMPT_MS) throw e;
+        await this.#sleep(wait);
       }
     }
   }

@@ -26,8 +26,11 @@ export type TerritoryOption = { id: string; name: LocalizedName };
 const requestKey = (r: ScopeRequest) =>
   r.level === 'nation' ? 'nation' : `${r.level}:${'code' in r ? r.code : r.id}`;
 
-export function reportsService(deps: { db: Db; clock: Clock }) {
+export function reportsService(deps: { db: Db; clock: Clock; authDb?: Db }) {
   const { db, clock } = deps;
+  // staff links are read where they are written, so a revoked link is refused at once, even while
+  // a replica (`db`) lags
+  const authDb = deps.authDb ?? db;
 
   async function campaignOf(campaignId?: string): Promise<ReportCampaign> {
     return reportCampaign(db, campaignId);
@@ -36,7 +39,7 @@ export function reportsService(deps: { db: Db; clock: Clock }) {
   return {
     /** The scopes the caller may open from a menu; empty `own` when they may read no report. */
     async menu(caller: ReportCaller): Promise<ReportMenu> {
-      const actors = await reportActors(db, caller);
+      const actors = await reportActors(authDb, caller);
       const requests: ScopeRequest[] = [];
       for (const a of actors) {
         if (a.role === 'ministry') requests.push({ level: 'nation' });
@@ -84,7 +87,7 @@ export function reportsService(deps: { db: Db; clock: Clock }) {
       req: ScopeRequest,
       opts: { campaignId?: string } = {},
     ): Promise<Report> {
-      const resolved = await authorizeScope(db, caller, req);
+      const resolved = await authorizeScope(authDb, caller, req);
       return buildReport(db, resolved, await campaignOf(opts.campaignId), clock.now());
     },
 
@@ -94,7 +97,7 @@ export function reportsService(deps: { db: Db; clock: Clock }) {
       req: ScopeRequest,
       opts: { campaignId?: string } = {},
     ): Promise<{ report: Report; schools: SchoolRow[] }> {
-      const resolved = await authorizeScope(db, caller, req);
+      const resolved = await authorizeScope(authDb, caller, req);
       const campaign = await campaignOf(opts.campaignId);
       const now = clock.now();
       const [report, schools] = await Promise.all([

@@ -147,7 +147,7 @@ export const SNAPSHOT_INTERVAL_MS = 3_600_000;
  * run it (the runs serialise in the database and each leaves the same rows).
  */
 export function startSnapshotScheduler(
-  deps: { db: Db; clock: Clock; log: Logger; claim?: ClaimTick },
+  deps: { db: Db; clock: Clock; log: Logger; claim?: ClaimTick; readDb?: Db },
   opts: { intervalMs?: number; runAtStart?: boolean } = {},
 ) {
   const every = opts.intervalMs ?? SNAPSHOT_INTERVAL_MS;
@@ -161,7 +161,8 @@ export function startSnapshotScheduler(
   const tick = (claim: ClaimTick = alwaysClaim) =>
     claimed(claim, 'daily_snapshot', every, snapshot)
       // the past days of the large scopes' series, read once here instead of by the first report
-      .then(() => warmSeriesCache(deps.db, deps.clock.now()))
+      // (the cache of the client reports read from: the replica when there is one)
+      .then(() => warmSeriesCache(deps.readDb ?? deps.db, deps.clock.now()))
       .catch((e) =>
         deps.log.error(
           { err: e instanceof Error ? e.message : String(e) },

@@ -7,6 +7,8 @@ export type CampaignView = {
   birthFrom: Date;
   birthTo: Date;
   documentsDeadline: Date;
+  /** the least working days for the documents of a seat offered late (decision 0009) */
+  offerWorkingDays: number;
   cancellationLimit: number;
   stages: StageInput[];
 };
@@ -26,6 +28,7 @@ export function campaignRepository(db: Db) {
         birthFrom: c.birthFrom,
         birthTo: c.birthTo,
         documentsDeadline: c.documentsDeadline,
+        offerWorkingDays: c.offerWorkingDays,
         cancellationLimit: c.cancellationLimit,
         stages: c.stages.map((s) => ({
           ordinal: s.ordinal,

@@ -8,7 +8,8 @@
 // available. Every child the list names is confirmed from its own birth record or guardianship
 // before it is shown: the list is an index, the records are the truth.
 import type { Clock } from '../clock.ts';
-import { RegistryError } from '../registry/errors.ts';
+import type { Deadline } from '../registry/deadline.ts';
+import { RegistryError, RegistryUnavailableError } from '../registry/errors.ts';
 import type { OnBehalf, Registry } from '../registry/tunduk.ts';
 import type { BirthCertificate, Person, Sex } from '../registry/types.ts';
 import type { IdentityService } from './identity.ts';
@@ -52,7 +53,13 @@ export type MyData =
       children: ChildView[] | null;
     }
   /** the registry did not answer (down, slow, broken): nothing is lost, ask again later (K-REG-5) */
-  | { status: 'registry_unavailable'; pin: string; linkedAt: Date };
+  | {
+      status: 'registry_unavailable';
+      pin: string;
+      linkedAt: Date;
+      /** when the registry's circuit is open: how long until Kattoo asks it again */
+      retryAfterMs?: number;
+    };
 
 export type MyDataOptions = {
   identity: Pick<IdentityService, 'link'>;
@@ -124,11 +131,15 @@ export function myDataService(opts: MyDataOptions) {
 
   return {
     /** The linked person and their children from the registry, on the person's own behalf. */
-    async myData(telegramId: number): Promise<MyData> {
+    async myData(telegramId: number, opts: { deadline?: Deadline } = {}): Promise<MyData> {
       const link = await identity.link(telegramId);
       if (!link) return { status: 'unlinked' };
       const { pin, linkedAt } = link;
-      const on: OnBehalf = { onBehalfOf: pin, signal: AbortSignal.timeout(timeoutMs) };
+      const on: OnBehalf = {
+        onBehalfOf: pin,
+        signal: AbortSignal.timeout(timeoutMs),
+        deadline: opts.deadline,
+      };
       try {
         const person = await registry.personByPin(pin, on);
         if (!registry.childrenOf) return { status: 'ok', pin, linkedAt, person, children: null };
@@ -140,6 +151,8 @@ export function myDataService(opts: MyDataOptions) {
           .sort((a, b) => a.birthDate.localeCompare(b.birthDate) || a.pin.localeCompare(b.pin));
         return { status: 'ok', pin, linkedAt, person, children };
       } catch (e) {
+        if (e instanceof RegistryUnavailableError && e.retryAfterMs !== undefined)
+          return { status: 'registry_unavailable', pin, linkedAt, retryAfterMs: e.retryAfterMs };
         if (e instanceof RegistryError || isTimeout(e))
           return { status: 'registry_unavailable', pin, linkedAt };
         throw e;

@@ -27,6 +27,8 @@ export type Calendar = {
   birthFrom: Date;
   birthTo: Date;
   documentsDeadline: Date;
+  /** the least working days for the documents of a seat offered late (decision 0009) */
+  offerWorkingDays: number;
   now: Date;
   stages: StageState[];
   open: StageInput | undefined;
@@ -85,6 +87,7 @@ export function publicInfoService(deps: {
         birthFrom: c.birthFrom,
         birthTo: c.birthTo,
         documentsDeadline: c.documentsDeadline,
+        offerWorkingDays: c.offerWorkingDays,
         now,
         stages: stageStates(c.stages, now),
         open: openRegistrationStage(c.stages, now),

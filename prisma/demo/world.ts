@@ -58,6 +58,8 @@ export function demoCampaign(): CampaignInput {
       stage(2, 'actual_residence', '2026-06-01', '10:00', '2026-06-30', '18:00'),
       stage(3, 'free_seats', '2026-07-01', '10:00', '2026-08-31', '18:00'),
       stage(4, 'documents', '2026-08-01', '09:00', '2026-09-15', '18:00'),
+      // after the release: released, late and moving families (R-16.6, decision 0009)
+      stage(5, 'free_seats', '2026-09-16', '00:00', '2027-06-01', '00:00'),
     ],
   };
 }

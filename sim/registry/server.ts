@@ -75,6 +75,9 @@ export async function startRegistrySimulator(opts: RegistrySimulatorOptions): Pr
       ...(opts.families !== undefined ? { families: opts.families } : {}),
       ...(opts.demandWeight ? { demandWeight: opts.demandWeight } : {}),
     });
+  // built now rather than on the first "children of" request, which a parent waits for with a
+  // deadline (core/registry/deadline.ts): a real registry has its index before anyone asks
+  childrenIndex(population);
   const faults = new Faults(opts.faults);
   const services = opts.services ?? demoServices;
   const routes = new Map<string, Route>();

@@ -114,10 +114,13 @@ describe('district and ministry through the Telegram simulator', () => {
     await app.setLanguage(MINISTRY, 'ky');
     const bad = JSON.parse(SAMPLE);
     bad.stages[2].closes = '2026-06-30T09:00';
+    bad.stages[1].mode = 'window'; // not available yet: refused, not silently run as a queue (K-CAMP-4)
     await app.sendDocument(MINISTRY, JSON.stringify(bad), 'c.json');
     const refused = await ministry.waitForBotMessage('Файлда каталар бар');
     expect(refused.text).toContain('stages[2].closes');
     expect(refused.text).toContain('этап ачылганга чейин жабылат');
+    expect(refused.text).toContain('stages[1].mode');
+    expect(refused.text).toContain('терезе тартиби (жабылганда чүчү кулак) азырынча жок');
     district.send('/campaign');
     await district.waitForBotMessage('Бул сизге жеткиликсиз');
   });
@@ -129,26 +132,31 @@ describe('district and ministry through the Telegram simulator', () => {
     district.send('/coverage');
     const summary = await district.waitForBotMessage('Балдарды камтуу');
     expect(summary.text).toContain('тийиштүү курактагы балдар: 7');
-    expect(summary.text).toMatch(/жайгаштырыла элек: 5/);
+    expect(summary.text).toMatch(/орун жок, кезекте да эмес: 5/);
     expect(summary.text).toMatch(/орун берилди: 1/);
-    district.press(/Жайгаштырыла электер \(5\)/);
+    // the waitlisted child has no seat either: it is on the list (K-OVER-2, R-16.2, finding 7)
+    expect(summary.text).toMatch(/күтүү тизмесинде: 1/);
+    expect(summary.text).toMatch(/Жайгаштырыла электер \(күтүү тизмесиндегилер менен кошо\): 6/);
+    district.press(/Жайгаштырыла электер \(6\)/);
     const list = await district.waitForBotMessage('Жайгаштырыла электер — ');
-    expect(list.text).toMatch(/1-бети/);
+    expect(list.text).toMatch(/Жайгаштырыла электер — .*: 6\. 2 беттин 1-бети/);
+    expect(list.text).toMatch(/арыз: Күтүү тизмесинде/);
     expect(list.text).toMatch(/→ .*бош орун · микроучастоктун мектеби/);
     expect(dataOf(list).every((d) => Buffer.byteLength(d) <= 64 && !/\d{14}/.test(d))).toBe(true);
     district.press(/^1\. /);
     const child = await district.waitForBotMessage('Эмне жасалганын белгилеңиз');
-    expect(child.text).toContain('Азыр: жайгаштырыла элек');
+    expect(child.text).toContain('Азыр: күтүү тизмесинде');
     district.press('🚚 Көчүп кетти');
     const after = await district.waitForBotMessage('Жазылды: көчүп кетти');
-    expect(after.text).toContain('Жайгаштырыла электер калды: 4');
+    // its application still waits: the district's note does not take it off the list
+    expect(after.text).toContain('Жайгаштырыла электер калды: 6');
     district.press(/^1\. /);
     await district.waitForBotMessage('Эмне жасалганын белгилеңиз');
     district.press('✏️ Башка');
     await district.waitForBotMessage('Бала менен эмне болгонун жазыңыз');
     district.send('Ата-энеси чет өлкөдө, чоң энеси менен сүйлөштүк');
     const noted = await district.waitForBotMessage('Жазылды: башка');
-    expect(noted.text).toContain('Жайгаштырыла электер калды: 4');
+    expect(noted.text).toContain('Жайгаштырыла электер калды: 6');
     expect(noted.text).toContain('Акыркы белги: башка');
     const fu = await app.db.coverageFollowUp.findMany({ orderBy: { id: 'asc' } });
     expect(fu.map((f) => f.outcome)).toEqual(['moved_away', 'other']);

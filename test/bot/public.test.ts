@@ -34,6 +34,7 @@ describe('public features through the Telegram simulator', () => {
       'access',
       'appeal',
       'opendata',
+      'privacy',
       'language',
       'help',
     ]);

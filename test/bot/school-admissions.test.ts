@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeAccess } from '../../bot/features/parent/access.ts';
 import { type AdmissionsAction, decode, encode } from '../../bot/features/staff/admissions/callback.ts';
 import { catalogueKeys, translator } from '../../bot/i18n.ts';
+import { bishkekTime } from '../../core/clock.ts';
 import { REQUIRED_DOCUMENTS } from '../../core/services/school/rules.ts';
 import { type BotMessage, SimUser } from '../../sim/telegram/client.ts';
 import { type AdmissionsApp, startAdmissionsApp } from '../support/admissions-harness.ts';
@@ -168,6 +169,18 @@ describe('school admissions through the Telegram simulator', () => {
     director.press('⬅️ Арызга кайтуу');
     card = await director.waitForBotMessage(`№ ${A.number} арыз`);
 
+    // on 2 April the documents are not received yet: the director is told when that starts, and
+    // nothing is ticked (R-13.2: documents from 1 August; finding 6)
+    const early = director.press(
+      (documentButtons(card).find((b) => b.text.startsWith('⬜')) as { text: string }).text,
+      card,
+    );
+    const refused = await director.waitForCallbackAnswer(early.callbackQueryId as string);
+    expect(refused.text).toMatch(/Документтерди кабыл алуунун башталышы: .*2026/);
+    expect(await app.db.documentReceipt.count({ where: { applicationId: BigInt(A.id) } })).toBe(0);
+
+    const april = app.clock.now();
+    app.clock.set(bishkekTime('2026-08-03', '10:00'));
     for (let i = 0; i < REQUIRED_DOCUMENTS.length; i++) {
       const next = documentButtons(card).find((b) => b.text.startsWith('⬜'));
       if (!next) throw new Error('no unticked document left');
@@ -187,6 +200,7 @@ describe('school admissions through the Telegram simulator', () => {
     const told = await parent.waitForBotMessage('Балаңыз 1-класска кабыл алынды');
     expect(told.text).toContain(A.number);
     expect(told.text).toContain('№ 1 орто мектеби');
+    app.clock.set(april);
 
     const log = await app.db.accessLog.findMany({ where: { applicationId: BigInt(A.id) } });
     const what = new Set(log.map((r) => r.what));

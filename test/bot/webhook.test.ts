@@ -156,7 +156,10 @@ describe('webhook mode', () => {
   it('serves health, readiness and metrics', async () => {
     expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
     const ready = await (await fetch(`${app.url}/readyz`)).json();
-    expect(ready).toEqual({ status: 'ready', checks: { database: true, migrations: true, bot: true } });
+    expect(ready).toEqual({
+      status: 'ready',
+      checks: { database: true, migrations: true, bot: true, accepting: true },
+    });
     const metrics = await (await fetch(`${app.url}/metrics`)).text();
     expect(metrics).toMatch(/kattoo_updates_total\{result="duplicate"\} [1-9]/);
     expect(metrics).toMatch(/kattoo_webhook_refused_total\{reason="secret"\} 2/);

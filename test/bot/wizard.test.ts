@@ -470,7 +470,7 @@ describe('registration wizard and /status through the Telegram simulator', () =>
     expect((await quota('10001', 'ky')).taken).toBe(before - 1);
   });
 
-  it('changes school at once when the new school has a free seat, keeping the seat until then', async () => {
+  it('refuses a change to a school outside the catchment in stage I (K-SEAT-5), and moves at once in the free-seats stage when the new school has a free seat', async () => {
     const u = await linkedUser(900_000_010, 'en', 10);
     const d = await app.applications.createDraft({
       telegramId: u.id,
@@ -482,19 +482,31 @@ describe('registration wizard and /status through the Telegram simulator', () =>
     await app.applications.chooseSchool(d.id, u.id, '10002', 'ky');
     await app.applications.setContact(d.id, u.id, '0700 000 010', true);
     await app.applications.submit(d.id, u.id);
-    u.send('/status');
-    await u.waitForBotMessage(has('History'));
-    u.press(en('wizard:card.swap'));
-    await u.waitForBotMessage(has('Change of school'));
-    u.press(en('wizard:school.search'));
-    await u.waitForBotMessage(has('Type the school’s name'));
-    u.send('10003');
-    await u.waitForBotMessage(has('language of instruction'));
-    u.press(/^Kyrgyz · free: 1/);
-    const moved = await u.waitForBotMessage(has('Moved now'));
-    expect(messageText(moved)).toContain('Secondary School No. 3');
-    expect((await quota('10003', 'ky')).taken).toBe(1);
-    expect((await quota('10002', 'ky')).taken).toBe(0);
+    const swapTo10003 = async () => {
+      u.send('/status');
+      await u.waitForBotMessage(has('History'));
+      u.press(en('wizard:card.swap'));
+      await u.waitForBotMessage(has('Change of school'));
+      u.press(en('wizard:school.search'));
+      await u.waitForBotMessage(has('Type the school’s name'));
+      u.send('10003');
+      await u.waitForBotMessage(has('language of instruction'));
+      u.press(/^Kyrgyz · free: 1/);
+    };
+    // stage I: school 3 takes only its own catchment's children; the seat at school 2 stays
+    await swapTo10003();
+    await u.waitForBotMessage(has('only the school whose catchment area holds your registered address'));
+    expect((await quota('10003', 'ky')).taken).toBe(0);
+    try {
+      app.clock.set(STAGE3_OPEN);
+      await swapTo10003();
+      const moved = await u.waitForBotMessage(has('Moved now'));
+      expect(messageText(moved)).toContain('Secondary School No. 3');
+      expect((await quota('10003', 'ky')).taken).toBe(1);
+      expect((await quota('10002', 'ky')).taken).toBe(0);
+    } finally {
+      app.clock.set(STAGE1_OPEN);
+    }
   });
   it('keeps the draft when the registry is down and continues once it has answered', async () => {
     const u = await linkedUser(900_000_011, 'ru', 11);

@@ -134,11 +134,27 @@ describe('coverage of every child (K-OVER-2)', () => {
     const s = await coverage.summary(LEN_OFFICER, 'KG-GB-LEN');
     expect(s.total).toBe(6); // TOO_OLD (born 2018) and ELSEWHERE are not the district's eligible children
     expect(s.counts).toMatchObject({ admitted: 1, waitlisted: 1, direct: 1, unplaced: 3, moved_away: 0 });
+    expect(s.notPlaced).toBe(4); // the waitlisted child has no seat either
+  });
+
+  it('lists a waitlisted child among those not placed, with free seats in its language (K-OVER-2, R-16.2, finding 7)', async () => {
+    const page = await coverage.unplaced(LEN_OFFICER, 'KG-GB-LEN', { pageSize: 10 });
+    const waiting = page.items.find((c) => c.pin === WAITLISTED.pin);
+    expect(waiting?.application).toMatchObject({ status: 'waitlisted', language: 'ky' });
+    // school 1 (where it waits) has no Kyrgyz seat: the suggestions are other schools' Kyrgyz seats
+    expect(waiting?.suggestions.length).toBeGreaterThan(0);
+    expect(waiting?.suggestions.every((x) => x.language === 'ky' && x.schoolId !== schoolIds[0])).toBe(true);
+    // a district follow-up does not take it off while the application waits
+    const detail = await coverage.child(LEN_OFFICER, 'KG-GB-LEN', WAITLISTED.pin);
+    expect(detail.status).toBe('waitlisted');
+    expect(detail.suggestions.length).toBeGreaterThan(0);
   });
 
   it('lists the children not placed with the nearest schools with free seats in a suitable language', async () => {
     const page = await coverage.unplaced(LEN_OFFICER, 'KG-GB-LEN', { pageSize: 10 });
-    expect(page.items.map((c) => c.pin).sort()).toEqual([NOTHING.pin, MOVED.pin, WITHDRAWN.pin].sort());
+    expect(page.items.map((c) => c.pin).sort()).toEqual(
+      [NOTHING.pin, MOVED.pin, WITHDRAWN.pin, WAITLISTED.pin].sort(),
+    );
     const nothing = page.items.find((c) => c.pin === NOTHING.pin);
     // lives in school 1's catchment; school 1 has Russian seats but no Kyrgyz seat left
     expect(nothing?.suggestions[0]).toMatchObject({
@@ -156,16 +172,16 @@ describe('coverage of every child (K-OVER-2)', () => {
     expect(withdrawn?.suggestions.every((x) => x.language === 'ky')).toBe(true);
     expect(withdrawn?.suggestions[0]).toMatchObject({ schoolId: schoolIds[2], nearness: 'catchment' });
     // each child shown is an access to personal data, logged (K-CORE-5)
-    expect(await database.db.accessLog.count({ where: { what: 'coverage.list' } })).toBe(3);
+    expect(await database.db.accessLog.count({ where: { what: 'coverage.list' } })).toBe(4 + 4);
     // paging
     const p1 = await coverage.unplaced(LEN_OFFICER, 'KG-GB-LEN', { pageSize: 2, page: 1 });
     expect(p1).toMatchObject({ page: 1, pages: 2 });
-    expect(p1.items).toHaveLength(1);
+    expect(p1.items).toHaveLength(2);
   });
 
   it('records follow-ups until the list is empty: contacted stays, moved away and placed leave', async () => {
     const contacted = await coverage.recordFollowUp(LEN_OFFICER, 'KG-GB-LEN', NOTHING.pin, 'contacted');
-    expect(contacted).toEqual({ status: 'unplaced', remaining: 3 });
+    expect(contacted).toEqual({ status: 'unplaced', remaining: 4 });
     const s = await coverage.summary(LEN_OFFICER, 'KG-GB-LEN');
     expect(s.followedUp).toBe(1);
     const detail = await coverage.child(LEN_OFFICER, 'KG-GB-LEN', NOTHING.pin);
@@ -183,7 +199,7 @@ describe('coverage of every child (K-OVER-2)', () => {
       await coverage.recordFollowUp(LEN_OFFICER, 'KG-GB-LEN', MOVED.pin, 'moved_away', 'to Osh'),
     ).toEqual({
       status: 'moved_away',
-      remaining: 2,
+      remaining: 3,
     });
     // a PIN the registry does not place in this district cannot be recorded
     await expect(
@@ -222,8 +238,8 @@ describe('coverage of every child (K-OVER-2)', () => {
     });
     expect(msg.dueAt).toEqual(bishkekTime('2026-04-22', '10:00'));
     expect(msg.params).toMatchObject({
-      number: 2,
-      count: 2,
+      number: 3,
+      count: 3,
       total: 6,
       districtId: 'KG-GB-LEN',
       week: '2026-W17',
@@ -238,12 +254,15 @@ describe('coverage of every child (K-OVER-2)', () => {
         .dueAt,
     ).toEqual(bishkekTime('2026-04-27', '10:00'));
 
-    // the list is emptied: no more digests
+    // the list is emptied (the waiting child withdrawn, the others followed up): no more digests
     await coverage.recordFollowUp(LEN_OFFICER, 'KG-GB-LEN', NOTHING.pin, 'placed', 'private school');
     await coverage.recordFollowUp(LEN_OFFICER, 'KG-GB-LEN', WITHDRAWN.pin, 'placed');
-    expect((await coverage.summary(LEN_OFFICER, 'KG-GB-LEN')).counts).toMatchObject({
-      unplaced: 0,
-      placed_reported: 2,
+    expect((await coverage.summary(LEN_OFFICER, 'KG-GB-LEN')).notPlaced).toBe(1); // still waiting
+    await db.application.updateMany({ where: { childPin: WAITLISTED.pin }, data: { status: 'withdrawn' } });
+    await coverage.recordFollowUp(LEN_OFFICER, 'KG-GB-LEN', WAITLISTED.pin, 'placed');
+    expect(await coverage.summary(LEN_OFFICER, 'KG-GB-LEN')).toMatchObject({
+      notPlaced: 0,
+      counts: { unplaced: 0, placed_reported: 3 },
     });
     clock.set(bishkekTime('2026-05-04', '08:00'));
     expect(await coverage.weeklyDigests()).toBe(1); // only Oktyabr's child is left

@@ -33,15 +33,25 @@ describe('local hours (Asia/Bishkek)', () => {
     );
   });
 
-  it('gives a freed seat at least three days for the documents', () => {
+  it('gives a seat offered late at least five working days of the Kyrgyz calendar (K-SEAT-4, finding 4)', () => {
     const deadline = bishkekTime('2026-09-15', '18:00');
     expect(offerDeadline(bishkekTime('2026-08-01', '10:00'), deadline)).toEqual(deadline);
-    expect(offerDeadline(bishkekTime('2026-09-12', '10:00'), deadline)).toEqual(deadline);
+    expect(offerDeadline(bishkekTime('2026-09-08', '10:00'), deadline)).toEqual(deadline);
+    // Mon 14 Sep: 15, 16, 17, 18, 21 Sep
     expect(offerDeadline(bishkekTime('2026-09-14', '10:00'), deadline)).toEqual(
-      bishkekTime('2026-09-17', '18:00'),
+      bishkekTime('2026-09-21', '18:00'),
     );
-    expect(offerDeadline(bishkekTime('2026-09-15', '23:00'), deadline)).toEqual(
-      bishkekTime('2026-09-18', '18:00'),
+    // the review's case: freed Fri 18 Sep 18:01 — no longer Monday (1 working day) but Fri 25 Sep
+    expect(offerDeadline(bishkekTime('2026-09-18', '18:01'), deadline)).toEqual(
+      bishkekTime('2026-09-25', '18:00'),
+    );
+    // freed Thu 31 Dec — no longer Sun 3 Jan (0 working days): 1, 2 and 7 Jan are holidays
+    expect(offerDeadline(bishkekTime('2026-12-31', '12:00'), deadline)).toEqual(
+      bishkekTime('2027-01-11', '18:00'),
+    );
+    // the number is the campaign's
+    expect(offerDeadline(bishkekTime('2026-09-18', '18:01'), deadline, 2)).toEqual(
+      bishkekTime('2026-09-22', '18:00'),
     );
   });
 });
@@ -140,8 +150,11 @@ describe('deadline jobs on PostgreSQL with the demo clock', () => {
       },
     });
     const school = schoolAdmissionsService({ db: t.db, clock, log });
+    const before = clock.now();
+    clock.set(bishkekTime('2026-08-03', '10:00')); // documents are brought from 1 August
     for (const doc of REQUIRED_DOCUMENTS)
       await school.setDocument({ telegramId: 9100, staffId: director.id }, D.id, doc, true);
+    clock.set(before);
     expect(await statusOf(D.id)).toBe('enrolled');
     await t.db.outboxMessage.deleteMany({});
   });
@@ -229,14 +242,14 @@ describe('deadline jobs on PostgreSQL with the demo clock', () => {
     expect(await statusOf(C.id)).toBe('waitlisted');
     expect(await statusOf(D.id)).toBe('enrolled');
     const b = await t.db.application.findUniqueOrThrow({ where: { id: BigInt(B.id) } });
-    expect(b.documentsDueAt).toEqual(bishkekTime('2026-09-18', '18:00'));
+    expect(b.documentsDueAt).toEqual(bishkekTime('2026-09-22', '18:00'));
     expect((await messages('documents_missed')).map((m) => Number(m.telegramId)).sort()).toEqual(
       [A.tg, P.tg].sort(),
     );
     expect((await messages('seat_offered')).map((m) => Number(m.telegramId))).toEqual([B.tg]);
-    // the offer carries the child's own deadline (three days, as the campaign's has passed)
+    // the offer carries the child's own deadline (five working days, as the campaign's has passed)
     expect((await messages('seat_offered'))[0]?.params).toMatchObject({
-      due: bishkekTime('2026-09-18', '18:00').toISOString(),
+      due: bishkekTime('2026-09-22', '18:00').toISOString(),
     });
     const quota = await t.db.quota.findFirstOrThrow({
       where: { school: { code: codes[0] }, language: 'ky' },
@@ -268,17 +281,54 @@ describe('deadline jobs on PostgreSQL with the demo clock', () => {
     expect(tr).toMatchObject({ fromStatus: 'admitted', reason: 'documents_missed', actorKind: 'system' });
   });
 
-  it('gives the promoted child its own three days: the day-before reminder, then the release passes the seat on', async () => {
-    // admitted after the three-day reminder time: only the day-before one (09-17 18:00)
+  it('gives the promoted child its own five working days: both reminders, then the release passes the seat on', async () => {
     expect((await at('2026-09-16', '12:00')).reminders.documents3d).toBe(0);
-    expect((await at('2026-09-17', '18:00')).reminders.documents1d).toBe(1);
+    expect((await at('2026-09-19', '18:00')).reminders.documents3d).toBe(1);
+    expect((await at('2026-09-21', '18:00')).reminders.documents1d).toBe(1);
     const reminded = await messages('documents_due_1d');
     expect(reminded.filter((m) => Number(m.telegramId) === B.tg)).toHaveLength(1);
-    clock.set(new Date(bishkekTime('2026-09-18', '18:00').getTime() + 1000));
+    clock.set(new Date(bishkekTime('2026-09-22', '18:00').getTime() + 1000));
     expect(await jobs.runDeadlines(clock.now())).toMatchObject({ released: 1, promoted: 1 });
     expect(await statusOf(B.id)).toBe('released');
     expect(await statusOf(C.id)).toBe('admitted');
     expect(await jobs.runDeadlines(clock.now())).toMatchObject({ released: 0, promoted: 0 });
+  });
+
+  it('after the release, a released family registers again at a school with a free seat, and so does a family that moved (R-16.6, finding 4)', async () => {
+    // the release notice told A the truth: the free-seats stage after the release, from/until when
+    const notice = (await messages('documents_missed')).find((m) => Number(m.telegramId) === A.tg);
+    expect(notice?.params).toMatchObject({
+      context: 'free_seats',
+      from: bishkekTime('2026-09-16', '00:00').toISOString(),
+      until: new Date(bishkekTime('2027-06-01', '00:00').getTime() - 1).toISOString(),
+      days: 5,
+    });
+    clock.set(bishkekTime('2026-09-25', '10:00')); // Friday
+    // A's child (released at school 1) registers again, at school 2 which has seats
+    const again = await apps.createDraft({
+      telegramId: A.tg,
+      applicantPin: parentPin(1),
+      childPin: childPin(1),
+      certificateSeries: 'KG',
+      certificateNumber: '100001',
+    });
+    await apps.chooseSchool(again.id, A.tg, codes[1] as string, 'ky');
+    await apps.setContact(again.id, A.tg, '0700 123 456', true);
+    const r = await apps.submit(again.id, A.tg);
+    expect(r.outcome).toBe('admitted');
+    // five working days, not the campaign's deadline that passed ten days ago: 28, 29, 30 Sep, 1, 2 Oct
+    expect(r.application.documentsDueAt).toEqual(bishkekTime('2026-10-02', '18:00'));
+    const row = await t.db.application.findUniqueOrThrow({ where: { id: BigInt(again.id) } });
+    expect(row).toMatchObject({ basis: 'free_seats', stageOrdinal: 5 });
+    expect(row.documentsDueAt).toEqual(bishkekTime('2026-10-02', '18:00'));
+    // the release job leaves it alone now
+    expect(await jobs.runDeadlines(clock.now())).toMatchObject({ released: 0 });
+    expect(await statusOf(again.id)).toBe('admitted');
+    // a family that moved in registers for the first time: any school, first come
+    const moved = await submitted(10, 2);
+    expect(moved.outcome).toBe('admitted');
+    // a full school is answered as in stage III (no waiting list after the release)
+    await expect(submitted(11, 1)).rejects.toMatchObject({ code: 'school_full' });
   });
 
   it('writes every reminder for a time between 09:00 and 20:00 in Bishkek, each once', async () => {

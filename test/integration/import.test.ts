@@ -35,6 +35,8 @@ const SCHOOL_HEADER = [
 ];
 const CATCHMENT_HEADER = ['school_code', 'settlement', 'street', 'house_from', 'house_to'];
 const QUOTA_HEADER = ['school_code', 'campaign_id', 'language', 'seats', 'class_size', 'approved'];
+/** the ministry approving its own file (`--approved --reason "…"`) */
+const MINISTRY = { approved: true, reason: 'Ministry order No. 12', author: 'cli:test' };
 
 const territoriesCsv = csv([
   TERRITORY_HEADER,
@@ -267,11 +269,16 @@ describe('importCsv on PostgreSQL', () => {
       ['10001', '2026-27', 'ru', 75, 25, 'true'],
       ['10002', '2026-27', 'ru', 60, '', ''],
     ];
-    expect(await importCsv(t.db, 'quotas', csv(quotas))).toEqual({ ok: true, inserted: 3, updated: 0 });
+    expect(await importCsv(t.db, 'quotas', csv(quotas), MINISTRY)).toEqual({
+      ok: true,
+      inserted: 3,
+      updated: 0,
+      pending: 0,
+    });
     const defaults = await t.db.quota.findFirstOrThrow({
       where: { language: 'ru', school: { code: '10002' } },
     });
-    expect(defaults).toMatchObject({ seats: 60, classSize: 25, approved: false, taken: 0 });
+    expect(defaults).toMatchObject({ seats: 60, classSize: 25, approved: true, taken: 0 });
 
     const s1 = await t.db.school.findUniqueOrThrow({ where: { code: '10001' } });
     await t.db.quota.update({
@@ -279,7 +286,12 @@ describe('importCsv on PostgreSQL', () => {
       data: { taken: 40 },
     });
     const more = csv([QUOTA_HEADER, ['10001', '2026-27', 'ky', 125, 25, 'true']]);
-    expect(await importCsv(t.db, 'quotas', more)).toEqual({ ok: true, inserted: 0, updated: 1 });
+    expect(await importCsv(t.db, 'quotas', more, MINISTRY)).toEqual({
+      ok: true,
+      inserted: 0,
+      updated: 1,
+      pending: 0,
+    });
     const ky = await t.db.quota.findUniqueOrThrow({
       where: { schoolId_campaignId_language: { schoolId: s1.id, campaignId: '2026-27', language: 'ky' } },
     });
@@ -299,7 +311,7 @@ describe('importCsv on PostgreSQL', () => {
       ['10004', '2026-27', 'ky', 25, 25, 'true'], // special school
       ['nope', '2026-27', 'ky', 25, 25, 'true'],
     ]);
-    const r = await importCsv(t.db, 'quotas', bad);
+    const r = await importCsv(t.db, 'quotas', bad, MINISTRY);
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.errors.map((e) => [e.row, e.column, e.code])).toEqual([
@@ -328,7 +340,7 @@ describe('importCsv on PostgreSQL', () => {
         [2, 'languages', 'language_has_quota', 'ru'],
       ]);
     }
-    await importCsv(t.db, 'quotas', csv([QUOTA_HEADER, ['10001', '2026-27', 'ru', 0, 25, 'true']]));
+    await importCsv(t.db, 'quotas', csv([QUOTA_HEADER, ['10001', '2026-27', 'ru', 0, 25, 'true']]), MINISTRY);
     expect(await importCsv(t.db, 'schools', dropRu)).toEqual({ ok: true, inserted: 0, updated: 1 });
     const left = await t.db.quota.findMany({ where: { school: { code: '10001' } } });
     expect(left.map((q) => q.language)).toEqual(['ky']);
@@ -336,13 +348,56 @@ describe('importCsv on PostgreSQL', () => {
 
   it('reads a ";"-separated file with a BOM, as Excel saves it in a Russian locale', async () => {
     const text = `\uFEFF${QUOTA_HEADER.join(';')}\r\n10002;2026-27;ru;75;30;да\r\n`;
-    const r = await importCsv(t.db, 'quotas', text);
+    const r = await importCsv(t.db, 'quotas', text, MINISTRY);
     // "да" is not a yes/no value the import knows: refused, with the column named
     expect(r).toMatchObject({ ok: false, errors: [{ row: 2, column: 'approved', code: 'invalid_boolean' }] });
-    const ok = await importCsv(t.db, 'quotas', text.replace(';да', ';yes'));
-    expect(ok).toEqual({ ok: true, inserted: 0, updated: 1 });
+    const ok = await importCsv(t.db, 'quotas', text.replace(';да', ';yes'), MINISTRY);
+    expect(ok).toEqual({ ok: true, inserted: 0, updated: 1, pending: 0 });
     const q = await t.db.quota.findFirstOrThrow({ where: { school: { code: '10002' } } });
     expect(q).toMatchObject({ seats: 75, classSize: 30, approved: true });
+  });
+
+  it('records every change of seats and leaves it for the district unless the ministry approves it with a reason (K-SEAT-1)', async () => {
+    const where = { language: 'ru' as const, school: { code: '10002' } };
+    const file = csv([QUOTA_HEADER, ['10002', '2026-27', 'ru', 400, 30, '']]);
+    // an ordinary import: recorded, waiting for the district, the approved 75 stay in force
+    expect(await importCsv(t.db, 'quotas', file, { author: 'cli:test' })).toEqual({
+      ok: true,
+      inserted: 0,
+      updated: 0,
+      pending: 1,
+    });
+    expect(await t.db.quota.findFirstOrThrow({ where })).toMatchObject({ seats: 75, approved: true });
+    const waiting = await t.db.quotaChange.findFirstOrThrow({ where: { status: 'submitted' } });
+    expect(waiting).toMatchObject({ fromSeats: 75, toSeats: 400, author: 'cli:test', requestedBy: null });
+    expect(await t.db.auditEvent.count({ where: { action: 'quota.imported_submitted' } })).toBe(1);
+    // a file cannot approve itself, and an approval needs a reason
+    const self = await importCsv(
+      t.db,
+      'quotas',
+      csv([QUOTA_HEADER, ['10002', '2026-27', 'ru', 400, 30, 'true']]),
+    );
+    expect(self).toMatchObject({
+      ok: false,
+      errors: [{ row: 2, column: 'approved', code: 'approved_needs_option' }],
+    });
+    const bare = await importCsv(t.db, 'quotas', file, { approved: true });
+    expect(bare).toMatchObject({ ok: false, errors: [{ code: 'reason_required' }] });
+    // the ministry's explicit approval: in force, with its reason; the waiting proposal superseded
+    expect(await importCsv(t.db, 'quotas', file, MINISTRY)).toEqual({
+      ok: true,
+      inserted: 0,
+      updated: 1,
+      pending: 0,
+    });
+    expect(await t.db.quota.findFirstOrThrow({ where })).toMatchObject({ seats: 400, approved: true });
+    expect(await t.db.quotaChange.findUniqueOrThrow({ where: { id: waiting.id } })).toMatchObject({
+      status: 'rejected',
+      decisionNote: 'superseded',
+    });
+    expect(
+      await t.db.quotaChange.findFirstOrThrow({ where: { status: 'approved', toSeats: 400 } }),
+    ).toMatchObject({ fromSeats: 75, reason: 'Ministry order No. 12', author: 'cli:test' });
   });
 });
 
@@ -410,14 +465,22 @@ describe('importCsv with the whole demo world as CSV files', () => {
     };
     const started = performance.now();
     for (const kind of ['territories', 'schools', 'catchments', 'quotas'] as const) {
-      const r = await importCsv(t.db, kind, files[kind]);
+      const r = await importCsv(t.db, kind, files[kind], MINISTRY);
       expect(r, kind).toMatchObject({ ok: true, inserted: sizes[kind], updated: 0 });
     }
     console.info(`whole-world import: ${Math.round(performance.now() - started)} ms`);
-    for (const kind of ['territories', 'schools', 'catchments', 'quotas'] as const) {
+    for (const kind of ['territories', 'schools', 'catchments'] as const) {
       const r = await importCsv(t.db, kind, files[kind]);
       expect(r, kind).toMatchObject({ ok: true, inserted: 0, updated: sizes[kind] });
     }
+    // the same quotas again change nothing, so nothing is recorded (K-SEAT-1)
+    const changes = await t.db.quotaChange.count();
+    expect(await importCsv(t.db, 'quotas', files.quotas, MINISTRY)).toMatchObject({
+      ok: true,
+      inserted: 0,
+      updated: 0,
+    });
+    expect(await t.db.quotaChange.count()).toBe(changes);
     expect(await t.db.school.count()).toBe(w.schools.length);
     expect(await t.db.catchment.count()).toBe(w.catchments.length);
     const seats = await t.db.quota.aggregate({ _sum: { seats: true } });

@@ -283,6 +283,9 @@ describe('quotas: propose, submit, approve, change (K-SEAT-1, K-OVER-3)', () => 
           status,
           schoolId: otherSchoolId,
           language: 'ky',
+          // as stage I would have taken them: in the catchment (a promotion obeys the stage rule)
+          basis: 'catchment',
+          catchmentMatch: true,
           receivedSeq: BigInt(100 + i),
         },
       });

@@ -298,8 +298,11 @@ describe('reports on PostgreSQL', () => {
     });
     // child 1 brings the six documents: enrolled
     const a1 = submitted.find((s) => s.n === 1) as { id: string };
+    const before = clock.now();
+    clock.set(bishkekTime('2026-08-03', '10:00')); // documents are brought from 1 August
     for (const d of REQUIRED_DOCUMENTS)
       await school.setDocument({ telegramId: STAFF.director1 }, a1.id, d, true);
+    clock.set(before);
     // a direct admission by the Commission takes a seat of 10003 ky
     await school.directRecord(
       { telegramId: STAFF.director3 },

@@ -3,7 +3,7 @@
 // enrolment, a refusal that frees the seat to the next waitlisted child, direct admissions that take
 // seats and are refused when full, the staff register and undocumented children.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AdjustableClock } from '../../core/clock.ts';
+import { AdjustableClock, bishkekTime } from '../../core/clock.ts';
 import { RequiredDocument } from '../../core/db/generated/enums.ts';
 import { createLogger } from '../../core/logger.ts';
 import { applicationService } from '../../core/services/applications/service.ts';
@@ -46,6 +46,7 @@ async function refusal(p: Promise<unknown>): Promise<string> {
 describe('school admissions on PostgreSQL', () => {
   let t: TestDatabase;
   const clock = new AdjustableClock(STAGE1_OPEN);
+  const DOCUMENTS_OPEN = bishkekTime('2026-08-03', '10:00');
   const children: StubChild[] = [];
   for (let i = 1; i <= 30; i++) {
     const school = i <= 10 ? 1 : i <= 20 ? 2 : 3;
@@ -184,6 +185,8 @@ describe('school admissions on PostgreSQL', () => {
         parent: 'forbidden',
       },
     };
+    const before = clock.now();
+    clock.set(DOCUMENTS_OPEN); // the untick below is a document action: inside the document window
     for (const who of Object.keys(STAFF) as Who[]) {
       const r = ref(who);
       const got = {
@@ -223,6 +226,7 @@ describe('school admissions on PostgreSQL', () => {
     expect(await refusal(school.findByNumber(ref('parent'), a1.number))).toBe('forbidden');
     // nothing was changed by the refused calls
     expect(await t.db.documentReceipt.count({ where: { applicationId: BigInt(b1.id) } })).toBe(0);
+    clock.set(before);
   });
 
   it('logs every read of personal data, and the parent sees when, which role and which school (K-CORE-5)', async () => {
@@ -297,6 +301,15 @@ describe('school admissions on PostgreSQL', () => {
     // a waitlisted child has no documents to check
     expect(await refusal(school.setDocument(d, a3.id, 'photo_3x4', true))).toBe('invalid_state');
 
+    // before the document window (documents are brought from 1 August, R-13.2): refused, and the
+    // director is told when it opens (finding 6)
+    await expect(school.setDocument(d, a1.id, 'application_form', true)).rejects.toMatchObject({
+      code: 'documents_not_open',
+      params: { opens: bishkekTime('2026-08-01', '09:00').toISOString() },
+    });
+    expect((await school.card(d, a1.id)).received).toEqual([]);
+    const before = clock.now();
+    clock.set(DOCUMENTS_OPEN);
     for (const doc of REQUIRED_DOCUMENTS.slice(0, 5)) {
       const s = await school.setDocument(d, a1.id, doc, true);
       expect(s.status).toBe('admitted');
@@ -323,6 +336,7 @@ describe('school admissions on PostgreSQL', () => {
     expect(tr).toMatchObject({ fromStatus: 'admitted', actorKind: 'staff', reason: 'documents_accepted' });
     const quota = await t.db.quota.findFirstOrThrow({ where: { schoolId: schoolIds[0], language: 'ky' } });
     expect(quota.taken).toBe(2); // enrolled still holds its seat
+    clock.set(before);
   });
 
   it('a refusal needs a ground and a reason, tells the parent and gives the seat to the next waitlisted child', async () => {

@@ -29,7 +29,7 @@ describe('seedReferenceWorld', () => {
     expect(await t.db.school.count()).toBe(world.schools.length);
     expect(await t.db.catchment.count()).toBe(world.catchments.length);
     expect(await t.db.quota.count()).toBe(world.quotas.length);
-    expect(await t.db.stage.count({ where: { campaignId: '2026-27' } })).toBe(4);
+    expect(await t.db.stage.count({ where: { campaignId: '2026-27' } })).toBe(5); // the four stages and the free seats after the release (decision 0009)
   });
 
   it('stores values faithfully: a school, its catchments, its quotas, the campaign', async () => {

@@ -1,6 +1,6 @@
 // The whole Kattoo, as `npm start` runs it, on a fresh test database: demo data, the Telegram
 // simulator over real HTTP (polling or webhook), sessions in Redis when REDIS_URL is set.
-import { type Kattoo, startKattoo } from '../../bot/app.ts';
+import { type Kattoo, type StartOptions, startKattoo } from '../../bot/app.ts';
 import { loadConfig } from '../../core/config.ts';
 import { createLogger, type Logger } from '../../core/logger.ts';
 import { SimUser } from '../../sim/telegram/client.ts';
@@ -17,7 +17,7 @@ export type TestApp = Kattoo & {
 
 export async function startTestApp(
   env: Record<string, string> = {},
-  opts: { log?: Logger } = {},
+  opts: StartOptions & { log?: Logger } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase();
   const config = loadConfig({
@@ -28,7 +28,11 @@ export async function startTestApp(
     LOG_LEVEL: 'silent',
     ...env,
   });
-  const app = await startKattoo(config, opts.log ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'));
+  const app = await startKattoo(
+    config,
+    opts.log ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+    opts,
+  );
   const sim = app.telegram;
   if (!sim) throw new Error('the test app runs against the Telegram simulator');
   return Object.assign(app, {

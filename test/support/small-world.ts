@@ -59,6 +59,13 @@ export async function seedSmallWorld(
             opensAt: bishkekTime('2026-08-01', '09:00'),
             closesAt: bishkekTime('2026-09-15', '18:00'),
           },
+          {
+            // the standing free-seats stage after the release (R-16.6, decision 0009)
+            ordinal: 5,
+            kind: 'free_seats',
+            opensAt: bishkekTime('2026-09-16', '00:00'),
+            closesAt: bishkekTime('2027-06-01', '00:00'),
+          },
         ],
       },
     },

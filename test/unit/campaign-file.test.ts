@@ -123,6 +123,62 @@ describe('the campaign file (K-CAMP-1)', () => {
     expect(problemsOf(none).map((p) => p.code)).toContain('no_registration_stage');
   });
 
+  it('refuses mode "window" until the window mode exists, with its path (K-CAMP-4, finding 8)', () => {
+    const lottery = sample();
+    if (lottery.stages[0]) lottery.stages[0].mode = 'window';
+    expect(problemsOf(lottery)).toEqual([
+      expect.objectContaining({ path: 'stages[0].mode', code: 'window_mode_unavailable' }),
+    ]);
+    expect(problemsOf(lottery)[0]?.message).toMatch(/not available yet: use "queue"/);
+  });
+
+  it('derives the free-seats stage after the release: from the day after the deadline to the end of freeSeatsUntil (R-16.6, finding 4)', () => {
+    const r = parseCampaignFile(SAMPLE);
+    if (!r.ok) throw new Error(JSON.stringify(r.problems));
+    expect(r.plan.stages.at(-1)).toEqual({
+      ordinal: 5,
+      kind: 'free_seats',
+      mode: 'queue',
+      opensAt: bishkekTime('2026-09-16', '00:00'),
+      closesAt: bishkekTime('2027-06-01', '00:00'), // the whole of 31 May
+    });
+    expect(r.plan).toMatchObject({ freeSeatsUntil: '2027-05-31', offerWorkingDays: 5 });
+    // without the fields: 31 May of the school year and five working days
+    const bare = sample() as Record<string, unknown>;
+    delete bare.freeSeatsUntil;
+    delete bare.offerWorkingDays;
+    const d = parseCampaignFile(bare);
+    if (!d.ok) throw new Error(JSON.stringify(d.problems));
+    expect(d.plan).toMatchObject({ freeSeatsUntil: '2027-05-31', offerWorkingDays: 5 });
+    // the ministry may end it earlier, not before it opens nor after the school year
+    const short = sample() as Record<string, unknown>;
+    short.freeSeatsUntil = '2026-12-25';
+    short.offerWorkingDays = 7;
+    const s2 = parseCampaignFile(short);
+    if (!s2.ok) throw new Error(JSON.stringify(s2.problems));
+    expect(s2.plan.stages.at(-1)?.closesAt).toEqual(bishkekTime('2026-12-26', '00:00'));
+    expect(s2.plan.offerWorkingDays).toBe(7);
+    const early = sample() as Record<string, unknown>;
+    early.freeSeatsUntil = '2026-09-10';
+    expect(problemsOf(early)).toEqual([
+      expect.objectContaining({ path: 'freeSeatsUntil', code: 'free_seats_until_early' }),
+    ]);
+    const late = sample() as Record<string, unknown>;
+    late.freeSeatsUntil = '2027-09-01';
+    expect(problemsOf(late)).toEqual([
+      expect.objectContaining({ path: 'freeSeatsUntil', code: 'free_seats_until_late' }),
+    ]);
+    const zero = sample() as Record<string, unknown>;
+    zero.offerWorkingDays = 0;
+    expect(problemsOf(zero)[0]?.path).toBe('offerWorkingDays');
+    // a registration stage listed after the deadline is still refused: the stage comes from the field
+    const listed = sample();
+    listed.stages.push({ kind: 'free_seats', opens: '2026-10-01T09:00', closes: '2026-11-01T18:00' });
+    expect(problemsOf(listed).map((p) => `${p.path} ${p.code}`)).toContain(
+      'stages[4].opens stage_after_deadline',
+    );
+  });
+
   it('marks as retroactive what is in force once a stage has opened', () => {
     const r = parseCampaignFile(SAMPLE);
     if (!r.ok) throw new Error('sample');
@@ -175,7 +231,8 @@ describe('applying a campaign file (database, command line)', () => {
         err: (l: string) => err.push(l),
         env: { USER: 'ministry-officer' },
         clock,
-        readFile: async (p: string) => (p === 'sample.json' ? SAMPLE : p === 'bad.json' ? BAD : CHANGED),
+        readFile: async (p: string) =>
+          p === 'sample.json' ? SAMPLE : p === 'bad.json' ? BAD : p === 'window.json' ? WINDOW : CHANGED,
       },
     };
   };
@@ -183,6 +240,9 @@ describe('applying a campaign file (database, command line)', () => {
   const changedFile = sample();
   if (changedFile.stages[0]) changedFile.stages[0].closes = '2026-05-20T18:00';
   const CHANGED = JSON.stringify(changedFile);
+  const windowFile = sample();
+  if (windowFile.stages[1]) windowFile.stages[1].mode = 'window';
+  const WINDOW = JSON.stringify(windowFile);
 
   it('validates, creates, shows; refuses a change of an opened stage without a reason and audits it with one', async () => {
     const { db } = database;
@@ -191,6 +251,12 @@ describe('applying a campaign file (database, command line)', () => {
     expect(bad.err.join('\n')).toMatch(
       /not valid \(2 problems\)[\s\S]* {2}stages: [\s\S]* {2}cancellationLimit: /,
     );
+
+    // a lottery stage is refused by the command line too, and nothing is stored (K-CAMP-4)
+    const lottery = io();
+    expect(await campaignCommand(db, ['apply', 'window.json'], lottery.io)).toBe(1);
+    expect(lottery.err.join('\n')).toMatch(/stages\[1\]\.mode: the window mode .* is not available yet/);
+    expect(await db.campaign.count()).toBe(0);
 
     const v = io();
     expect(await campaignCommand(db, ['validate', 'sample.json'], v.io)).toBe(0);
@@ -204,7 +270,8 @@ describe('applying a campaign file (database, command line)', () => {
       include: { stages: true },
     });
     expect(stored.active).toBe(true);
-    expect(stored.stages).toHaveLength(4);
+    expect(stored.stages).toHaveLength(5); // the file's four and the free seats after the release
+    expect(stored.offerWorkingDays).toBe(5);
     expect(await campaignCommand(db, ['apply', 'sample.json'], io().io)).toBe(0);
 
     // before any stage opens, changes are free

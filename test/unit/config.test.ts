@@ -52,4 +52,32 @@ describe('configuration', () => {
       /PORT[\s\S]*BOT_MODE|BOT_MODE[\s\S]*PORT/,
     );
   });
+
+  it('reads the pool, the pooler and the shutdown settings (decision 0013)', () => {
+    const c = loadConfig({
+      DATABASE_URL: 'postgresql://pgbouncer:6432/kattoo',
+      DATABASE_POOL_SIZE: '4',
+      DATABASE_NAMED_STATEMENTS: '0',
+      DATABASE_READ_URL: 'postgresql://replica/kattoo',
+      MIGRATE_ON_START: '0',
+      SHUTDOWN_DRAIN_MS: '2000',
+      SHUTDOWN_TIMEOUT_MS: '10000',
+    });
+    expect(c.database).toEqual({
+      poolSize: 4,
+      namedStatements: false,
+      readUrl: 'postgresql://replica/kattoo',
+      migrateOnStart: false,
+    });
+    expect(c.shutdown).toEqual({ drainMs: 2000, timeoutMs: 10000 });
+    expect(loadConfig({}).database).toMatchObject({
+      poolSize: 10,
+      namedStatements: true,
+      migrateOnStart: true,
+    });
+    expect(() => loadConfig({ DATABASE_READ_URL: 'postgresql://replica/kattoo' })).toThrow(
+      /needs DATABASE_URL/,
+    );
+    expect(() => loadConfig({ SHUTDOWN_DRAIN_MS: '30000' })).toThrow(/shorter than SHUTDOWN_TIMEOUT_MS/);
+  });
 });

@@ -209,7 +209,7 @@ describe('demo world generator', () => {
     }
   });
 
-  it('carries the 2026-27 campaign with its four stages in Bishkek time', () => {
+  it('carries the 2026-27 campaign with its stages in Bishkek time, the free seats after the release last', () => {
     const c = world.campaign;
     expect(c).toMatchObject({
       id: '2026-27',
@@ -225,6 +225,7 @@ describe('demo world generator', () => {
       [2, 'actual_residence', 'queue'],
       [3, 'free_seats', 'queue'],
       [4, 'documents', 'queue'],
+      [5, 'free_seats', 'queue'],
     ]);
     expect(c.stages[0]?.opensAt).toEqual(bishkekTime('2026-04-01', '10:00'));
     expect(c.stages[0]?.opensAt.toISOString()).toBe('2026-04-01T04:00:00.000Z');

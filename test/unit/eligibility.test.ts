@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compareCandidates } from '../../core/domain/allocation/order.ts';
-import { queuePolicy } from '../../core/domain/allocation/policy.ts';
+import { compareCandidates } from '../../core/allocation/order.ts';
+import { queuePolicy } from '../../core/allocation/policy.ts';
 import {
   birthWindow,
   houseNumber,
@@ -79,15 +79,16 @@ describe('queue order (K-CAMP-4)', () => {
     catchment: fc.boolean(),
     seq: fc.bigInt({ min: 1n, max: 1_000_000n }),
   });
-  it('puts priority first, then catchment, then receipt — as a total order', () => {
+  it('puts a verified priority first, then catchment, then receipt — as a total order', () => {
     fc.assert(
       fc.property(fc.array(cand, { maxLength: 30 }), (cs) => {
         const sorted = [...cs].sort(compareCandidates);
         for (let i = 1; i < sorted.length; i++) {
           const a = sorted[i - 1] as (typeof cs)[number];
           const b = sorted[i] as (typeof cs)[number];
-          const ra = a.priority === 'claimed' || a.priority === 'verified' ? 0 : 1;
-          const rb = b.priority === 'claimed' || b.priority === 'verified' ? 0 : 1;
+          // only a verified claim ranks (K-PRIO-2): a mere claim is no priority
+          const ra = a.priority === 'verified' ? 0 : 1;
+          const rb = b.priority === 'verified' ? 0 : 1;
           expect(ra <= rb).toBe(true);
           if (ra === rb) {
             expect(Number(b.catchment) <= Number(a.catchment)).toBe(true);

@@ -255,7 +255,7 @@ describe('synthetic population', () => {
     expect(p.stats.childrenInWindow).toBeGreaterThan(30_000);
     expect(p.stats.districts).toBe(homeDistricts(full).size);
     console.info(`default population: ${JSON.stringify({ ...p.stats, measuredMs: Math.round(ms) })}`);
-  });
+  }, 120_000);
 });
 
 describe('demo-population CSV (contract: kattoo demo-population)', () => {

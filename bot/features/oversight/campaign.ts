@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { Composer, InlineKeyboard } from 'grammy';
 import type { Clock } from '../../../core/clock.ts';
-import { stagePhase } from '../../../core/domain/campaign.ts';
+import { isAfterRelease, stagePhase } from '../../../core/domain/campaign.ts';
 import { can } from '../../../core/domain/roles.ts';
 import type {
   CampaignChange,
@@ -77,7 +77,7 @@ export function campaignText(ctx: BotContext, c: StoredCampaign | CampaignPlan, 
     lines.push(
       t(`${C}stage`, {
         n: s.ordinal,
-        kind: t(`${C}kind.${s.kind}`),
+        kind: t(`${C}kind.${isAfterRelease(s, c.documentsDeadline) ? 'after_release' : s.kind}`),
         mode: t(`${C}mode.${s.mode}`),
         opens: when(s.opensAt, lang),
         closes: when(s.closesAt, lang),
@@ -87,6 +87,7 @@ export function campaignText(ctx: BotContext, c: StoredCampaign | CampaignPlan, 
   lines.push(
     '',
     t(`${C}deadline`, { at: when(c.documentsDeadline, lang) }),
+    t(`${C}offer_days`, { n: c.offerWorkingDays }),
     t(`${C}limit`, { n: c.cancellationLimit }),
   );
   if (c.priorityCategories === null) lines.push(t(`${C}priorities_unknown`));

@@ -78,7 +78,12 @@ function summaryText(ctx: BotContext, s: CoverageSummary): string {
   ];
   for (const status of COVERAGE_STATUSES)
     lines.push(ctx.t(`${V}count_line`, { label: ctx.t(`${V}status.${status}`), n: s.counts[status] }));
-  if (s.counts.unplaced > 0) lines.push('', ctx.t(`${V}followed_up`, { n: s.followedUp }));
+  if (s.notPlaced > 0)
+    lines.push(
+      '',
+      ctx.t(`${V}not_placed`, { n: s.notPlaced }),
+      ctx.t(`${V}followed_up`, { n: s.followedUp }),
+    );
   else lines.push('', ctx.t(`${V}all_placed`));
   return lines.join('\n');
 }
@@ -120,8 +125,8 @@ export function coverageFeature(deps: CoverageFeatureDeps) {
   async function summary(ctx: BotContext, districtId: string, back: boolean) {
     const s = await coverage.summary(ctx.from?.id ?? 0, districtId);
     const kb = new InlineKeyboard();
-    if (s.counts.unplaced > 0)
-      kb.text(ctx.t(`${V}list`, { n: s.counts.unplaced }), encodeData('cv', 'l', districtId, 0)).row();
+    if (s.notPlaced > 0)
+      kb.text(ctx.t(`${V}list`, { n: s.notPlaced }), encodeData('cv', 'l', districtId, 0)).row();
     kb.text(ctx.t(`${O}buttons.refresh`), encodeData('cv', 'd', districtId));
     if (back) kb.text(ctx.t(`${O}buttons.back`), encodeData('cv', 'D', 0));
     await show(ctx, { text: summaryText(ctx, s), keyboard: kb });
@@ -144,7 +149,7 @@ export function coverageFeature(deps: CoverageFeatureDeps) {
     lines.push(
       ctx.t(`${V}list_title`, {
         district: esc(r.summary.district.name[ctx.lang]),
-        count: r.summary.counts.unplaced,
+        count: r.summary.notPlaced,
         page: r.page + 1,
         pages: r.pages,
       }),

@@ -1,6 +1,7 @@
 // Screens of the public features as text + inline keyboard, built from core results. Handlers decide
 // whether to send a new message or edit the one whose button was pressed.
 import { InlineKeyboard } from 'grammy';
+import { isAfterRelease } from '../../../core/domain/campaign.ts';
 import type { InstructionLanguage } from '../../../core/domain/reference.ts';
 import type { SchoolDetails } from '../../../core/repositories/school-repository.ts';
 import type { TerritoryView } from '../../../core/repositories/territory-repository.ts';
@@ -179,14 +180,20 @@ export function calendarScreen(t: Translate, lang: UiLanguage, c: Calendar): Scr
     }),
     '',
   );
+  // the standing free-seats stage after the release has its own name (R-16.6, decision 0009)
+  const stageName = (s: Calendar['stages'][number] | NonNullable<Calendar['open']>) =>
+    t(`stage.${isAfterRelease(s, c.documentsDeadline) ? 'after_release' : s.kind}`);
   for (const s of c.stages) {
     const mark = s.phase === 'open' ? '🟢' : s.phase === 'past' ? '⚪' : '🔜';
     lines.push(
-      `${mark} <b>${t(`stage.${s.kind}`)}</b>`,
+      `${mark} <b>${stageName(s)}</b>`,
       t('calendar.stage_dates', {
         opens: formatDateTime(s.opensAt, lang),
         closes: formatDateTime(s.closesAt, lang),
       }),
+      ...(isAfterRelease(s, c.documentsDeadline)
+        ? [t('calendar.after_release_note', { days: c.offerWorkingDays })]
+        : []),
       t(`calendar.phase_${s.phase}`),
       '',
     );
@@ -194,14 +201,14 @@ export function calendarScreen(t: Translate, lang: UiLanguage, c: Calendar): Scr
   if (c.open) {
     lines.push(
       t('calendar.now_open', {
-        stage: t(`stage.${c.open.kind}`),
+        stage: stageName(c.open),
         closes: formatDateTime(c.open.closesAt, lang),
       }),
     );
   } else if (c.next) {
     lines.push(
       t('calendar.next_opens', {
-        stage: t(`stage.${c.next.kind}`),
+        stage: stageName(c.next),
         opens: atTime(c.next.opensAt),
       }),
     );

@@ -1,6 +1,7 @@
 // The two round trips of a submission (decision 0004): the application read together with the
 // reference version, and the seat decision made by the `submit_decision` SQL function, so that the
-// quota's row lock lives only inside the server. Both are grouped (core/db/batch.ts): presses that
+// quota's row lock lives only inside the server. The function's rule is core/allocation/submit-decision.ts
+// (its TypeScript twin; the property test proves they agree). Both are grouped (core/db/batch.ts): presses that
 // arrive together are read by one statement and decided by one statement, in one transaction, in
 // the order they arrived within each quota.
 
@@ -70,7 +71,7 @@ export type DecisionInput = {
 };
 
 export type DecisionResult =
-  | { outcome: 'admitted' | 'waitlisted'; receivedSeq: bigint }
+  | { outcome: 'admitted' | 'waitlisted' | 'awaiting_approval'; receivedSeq: bigint }
   | { outcome: 'repeated'; receivedSeq: bigint | null }
   | { outcome: 'not_found' | 'changed' | 'no_quota' | 'school_full'; receivedSeq: null };
 

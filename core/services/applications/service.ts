@@ -1,6 +1,9 @@
 // Registration use cases (contract: Core): drafts verified against the registry, the choices of the
 // wizard, submission with the seat decided at once (queue mode), withdrawal, change of school, status.
 // Each use case owns its transaction; every status change is recorded; the clock is injected.
+import { campaignYearOf, categoryAppliesAt } from '../../allocation/priority.ts';
+import { fillFreeSeats, freeSeat, lockQuota, type SeatKey, waitingSql } from '../../allocation/seats.ts';
+import { type StageRule, stageRuleInForce } from '../../allocation/stage-rule.ts';
 import type { Clock } from '../../clock.ts';
 import { type Application, type Db, Prisma } from '../../db/client.ts';
 import { ACTIVE, type ApplicationStatus, transition } from '../../domain/application-state.ts';
@@ -11,11 +14,11 @@ import {
   type CatchmentRule,
   inCatchment,
   placeRefusal,
-  staffTenureQualifies,
 } from '../../domain/eligibility.ts';
 import { parsePin } from '../../domain/pin.ts';
 import type { InstructionLanguage } from '../../domain/reference.ts';
 import type { Logger } from '../../logger.ts';
+import type { Deadline } from '../../registry/deadline.ts';
 import { RegistryError, RegistryMalformedResponseError } from '../../registry/errors.ts';
 import type { Registry } from '../../registry/tunduk.ts';
 import type { BirthRecord, RegisteredAddress } from '../../registry/types.ts';
@@ -26,7 +29,6 @@ import { ApplicationError } from './errors.ts';
 import { type Actor, enqueueMessage, recordTransition, SYSTEM, type Tx } from './ledger.ts';
 import { normalizeKgPhone } from './phone.ts';
 import { referenceCache } from './reference-cache.ts';
-import { fillFreeSeats, freeSeat, lockQuota, type SeatKey } from './seats.ts';
 
 /** Days a parent has to show the document of an unverified priority claim at school (K-PRIO-2). */
 export const PRIORITY_PROOF_DAYS = 10;
@@ -66,6 +68,8 @@ export type SubmitOutcome = {
   application: ApplicationView;
   outcome: 'admitted' | 'waitlisted';
   repeated: boolean;
+  /** waitlisted because the school's quota is not approved yet: decided in order when it is */
+  awaitingApproval?: boolean;
 };
 
 export type Position = { position: number; waiting: number; seats: number; taken: number };
@@ -76,6 +80,8 @@ export type DraftInput = {
   childPin: string;
   certificateSeries: string;
   certificateNumber: string;
+  /** while the parent waits in the chat: the registry's look-ups end by then (core/registry/deadline.ts) */
+  deadline?: Deadline | undefined;
 };
 
 const RETRYABLE = new Set(['40001', '40P01']); // serialization failure, deadlock
@@ -211,9 +217,11 @@ export function applicationService(deps: { db: Db; clock: Clock; registry: Regis
   /** Checks the child against the registry: errors are refusals; a registry outage is `pending`. */
   async function verifyWithRegistry(input: DraftInput, issue?: string): Promise<Verified | 'pending'> {
     try {
+      const { deadline } = input;
       const r = await registry.verifyChild({
         onBehalfOf: input.applicantPin,
         issue,
+        deadline,
         childPin: input.childPin,
         certificateSeries: input.certificateSeries,
         certificateNumber: input.certificateNumber,
@@ -232,8 +240,16 @@ export function applicationService(deps: { db: Db; clock: Clock; registry: Regis
       }
       if (r.relation === null) throw new ApplicationError('not_parent');
       const address =
-        (await registry.registeredAddress(input.childPin, { onBehalfOf: input.applicantPin, issue })) ??
-        (await registry.registeredAddress(input.applicantPin, { onBehalfOf: input.applicantPin, issue }));
+        (await registry.registeredAddress(input.childPin, {
+          onBehalfOf: input.applicantPin,
+          issue,
+          deadline,
+        })) ??
+        (await registry.registeredAddress(input.applicantPin, {
+          onBehalfOf: input.applicantPin,
+          issue,
+          deadline,
+        }));
       return { record: r.record, relation: r.relation, address };
     } catch (e) {
       if (e instanceof ApplicationError) throw e;
@@ -277,6 +293,26 @@ export function applicationService(deps: { db: Db; clock: Clock; registry: Regis
             house: v.address.house,
           }
         : Prisma.DbNull,
+    };
+  }
+
+  /**
+   * A staff or military claim at this school: verified when its category applies here (the school's
+   * register; for military, the registry's answer `registryOk` and the family's residence), else
+   * claimed — ranking as no priority — with the days to show a document at school (K-PRIO-2).
+   */
+  async function claimAt(
+    tx: Tx,
+    a: Pick<Application, 'priority' | 'applicantPin' | 'registeredAddress' | 'actualAddress' | 'campaignId'>,
+    school: { id: number; districtId: string },
+    registryOk: boolean,
+  ) {
+    const campaign = await tx.campaign.findUniqueOrThrow({ where: { id: a.campaignId } });
+    const applies = await categoryAppliesAt(tx, a, school, campaignYearOf(campaign.academicYear));
+    const verified = applies && (a.priority === 'staff' || registryOk);
+    return {
+      priorityStatus: verified ? ('verified' as const) : ('claimed' as const),
+      priorityDueAt: verified ? null : new Date(clock.now().getTime() + PRIORITY_PROOF_DAYS * 86_400_000),
     };
   }
 
@@ -444,9 +480,14 @@ export function applicationService(deps: { db: Db; clock: Clock; registry: Regis
         if (refusal) throw new ApplicationError('place_refused', { reason: refusal });
         const address = a.registeredAddress as Address | null;
         const match = address ? inCatchment(address, await catchmentRules(tx, school.id)) : false;
+        // A staff or military claim belongs to a school (R-15.2a/c): a new school asks again.
+        const rebound =
+          school.id !== a.schoolId && (a.priority === 'staff' || a.priority === 'military')
+            ? await claimAt(tx, a, school, a.priority === 'military' && a.priorityStatus === 'verified')
+            : {};
         await tx.application.update({
           where: { id: a.id },
-          data: { schoolId: school.id, language, catchmentMatch: match },
+          data: { schoolId: school.id, language, catchmentMatch: match, ...rebound },
         });
         return view(tx, a.id);
       });
@@ -477,6 +518,7 @@ export function applicationService(deps: { db: Db; clock: Clock; registry: Regis
       const a = await own(db, id, telegramId);
       let verified = false;
       if (priority === 'military') {
+        // without a school yet, the registry's answer stands until one is chosen (chooseSchool asks again)
         verified =
           (
             await registry
@@ -492,30 +534,28 @@ export function applicationService(deps: { db: Db; clock: Clock; registry: Regis
           )?.kairylman === true;
       } else if (priority === 'staff') {
         if (!a.schoolId) throw new ApplicationError('incomplete', { missing: ['school'] });
-        const entry = await db.staffRegisterEntry.findUnique({
-          where: { schoolId_pin: { schoolId: a.schoolId, pin: a.applicantPin } },
-        });
-        const campaign = await activeCampaign();
-        verified =
-          entry !== null &&
-          staffTenureQualifies(
-            entry.employedSince.toISOString().slice(0, 10),
-            entry.employedUntil?.toISOString().slice(0, 10) ?? null,
-            Number(campaign.academicYear.slice(0, 4)),
-          );
       }
       return inTx(async (tx) => {
         const locked = await lockOwn(tx, id, telegramId);
         if (locked.status !== 'draft') throw new ApplicationError('invalid_state', { status: locked.status });
         const due = new Date(clock.now().getTime() + PRIORITY_PROOF_DAYS * 86_400_000);
-        await tx.application.update({
-          where: { id: locked.id },
-          data: {
-            priority,
-            priorityStatus: priority === 'none' ? 'none' : verified ? 'verified' : 'claimed',
-            priorityDueAt: priority !== 'none' && !verified ? due : null,
-          },
-        });
+        const school =
+          locked.schoolId !== null ? await tx.school.findUnique({ where: { id: locked.schoolId } }) : null;
+        // military: the registry's answer, and the school serves the family's residence (R-15.2a);
+        // staff: this school's register (R-15.2c); kairylman: the registry's answer
+        const data =
+          (priority === 'military' || priority === 'staff') && school
+            ? await claimAt(tx, { ...locked, priority }, school, verified)
+            : {
+                priorityStatus:
+                  priority === 'none'
+                    ? ('none' as const)
+                    : verified
+                      ? ('verified' as const)
+                      : ('claimed' as const),
+                priorityDueAt: priority !== 'none' && !verified ? due : null,
+              };
+        await tx.application.update({ where: { id: locked.id }, data: { priority, ...data } });
         return view(tx, locked.id);
       });
     },
@@ -586,6 +626,8 @@ export function applicationService(deps: { db: Db; clock: Clock; registry: Regis
         });
         if (refusal) throw new ApplicationError('place_refused', { reason: refusal, stage: stage.kind });
 
+        // a seat decided late (after the release, or days before the deadline) gets working days (0009)
+        const documentsDueAt = offerDeadline(now, campaign.documentsDeadline, campaign.offerWorkingDays);
         const submitted = transition('draft', 'submit');
         const statuses = {
           submitted,
@@ -603,7 +645,7 @@ export function applicationService(deps: { db: Db; clock: Clock; registry: Regis
             stageOrdinal: stage.ordinal,
             catchmentMatch: registeredIn,
             at: now,
-            documentsDueAt: campaign.documentsDeadline,
+            documentsDueAt,
             // Stage III is "any school with a free seat" (R-16.5): a full school is refused with alternatives.
             refuseWhenFull: stage.kind === 'free_seats',
             statuses,
@@ -626,18 +668,24 @@ export function applicationService(deps: { db: Db; clock: Clock; registry: Regis
             throw new ApplicationError('invalid_state', { status: a.status });
           default: {
             const held = decided.outcome === 'admitted';
+            const outcome = held ? ('admitted' as const) : ('waitlisted' as const);
             const after = {
               ...a,
-              status: decided.outcome,
+              status: outcome,
               submittedAt: now,
               receivedSeq: decided.receivedSeq,
               basis: stage.kind,
               stageOrdinal: stage.ordinal,
               catchmentMatch: registeredIn,
               decidedAt: now,
-              documentsDueAt: held ? campaign.documentsDeadline : null,
+              documentsDueAt: held ? documentsDueAt : null,
             };
-            return { application: viewOf(after, school), outcome: decided.outcome, repeated: false };
+            return {
+              application: viewOf(after, school),
+              outcome,
+              repeated: false,
+              ...(decided.outcome === 'awaiting_approval' ? { awaitingApproval: true } : {}),
+            };
           }
         }
       }
@@ -666,7 +714,7 @@ export function applicationService(deps: { db: Db; clock: Clock; registry: Regis
         const to = transition(a.status, 'withdraw');
         await tx.application.update({
           where: { id: a.id },
-          data: { status: to, swapSchoolId: null, swapLanguage: null, swapSeq: null },
+          data: { status: to, swapSchoolId: null, swapLanguage: null, swapSeq: null, swapBasis: null },
         });
         const now = clock.now();
         await recordTransition(tx, a.id, a.status, to, actor, reason, {}, now);
@@ -675,7 +723,11 @@ export function applicationService(deps: { db: Db; clock: Clock; registry: Regis
             tx,
             { schoolId: a.schoolId, campaignId: a.campaignId, language: a.language },
             // after the campaign's deadline the next child still gets days to bring documents
-            { actor: SYSTEM, now, documentsDueAt: offerDeadline(now, campaign.documentsDeadline) },
+            {
+              actor: SYSTEM,
+              now,
+              documentsDueAt: offerDeadline(now, campaign.documentsDeadline, campaign.offerWorkingDays),
+            },
           );
           await completeOffers(tx, promoted, now);
           await alertSeatMoves(
@@ -705,16 +757,26 @@ export function applicationService(deps: { db: Db; clock: Clock; registry: Regis
         const school = await tx.school.findUnique({ where: { code: schoolCode } });
         if (!school) throw new ApplicationError('school_not_found', { code: schoolCode });
         if (school.id === a.schoolId && language === a.language) throw new ApplicationError('same_school');
+        const campaign = await activeCampaign(tx);
+        const now = clock.now();
+        // The change of school obeys the stage in force, like a submission (K-SEAT-5, R-13.1).
+        const rule: StageRule = stageRuleInForce(campaign.stages, now);
+        const rules = await catchmentRules(tx, school.id);
+        const registered = a.registeredAddress as Address | null;
+        const actual = a.actualAddress as Address | null;
+        const match = registered ? inCatchment(registered, rules) : false;
         const refusal = placeRefusal({
-          stage: 'free_seats',
+          stage: rule,
           school: { participates: school.participates, special: school.special, languages: school.languages },
           language,
-          registeredInCatchment: false,
-          actualAddress: null,
-          actualInCatchment: false,
+          registeredInCatchment: match,
+          actualAddress: actual,
+          actualInCatchment: actual ? inCatchment(actual, rules) : false,
         });
-        if (refusal) throw new ApplicationError('place_refused', { reason: refusal });
-        const campaign = await activeCampaign(tx);
+        if (refusal) throw new ApplicationError('place_refused', { reason: refusal, stage: rule });
+        const basis = rule; // the refusal above passed: the rule in force admits this request
+        // whether the category applies at the target (it ranks there once verified, order.ts)
+        const swapPriority = await categoryAppliesAt(tx, a, school, campaignYearOf(campaign.academicYear));
         const cancelled = await tx.application.count({
           where: {
             campaignId: a.campaignId,
@@ -726,8 +788,6 @@ export function applicationService(deps: { db: Db; clock: Clock; registry: Regis
         if (cancelled + a.swapCount >= campaign.cancellationLimit) {
           throw new ApplicationError('cancellation_limit', { limit: campaign.cancellationLimit });
         }
-        const registered = a.registeredAddress as Address | null;
-        const match = registered ? inCatchment(registered, await catchmentRules(tx, school.id)) : false;
         const target: SeatKey = { schoolId: school.id, campaignId: a.campaignId, language };
         const quota = await lockQuota(tx, target);
         if (!quota) throw new ApplicationError('place_refused', { reason: 'no_quota' });
@@ -740,6 +800,8 @@ export function applicationService(deps: { db: Db; clock: Clock; registry: Regis
             swapLanguage: language,
             swapSeq: seq?.n ?? null,
             swapCatchment: match,
+            swapBasis: basis,
+            swapPriority,
           },
         });
         await recordTransition(
@@ -755,11 +817,10 @@ export function applicationService(deps: { db: Db; clock: Clock; registry: Regis
           clock.now(),
         );
         // A free seat there is taken now by whoever is first in line — this request, if nobody waits before it.
-        const now = clock.now();
         const promoted = await fillFreeSeats(tx, [target], {
           actor: SYSTEM,
           now,
-          documentsDueAt: offerDeadline(now, campaign.documentsDeadline),
+          documentsDueAt: offerDeadline(now, campaign.documentsDeadline, campaign.offerWorkingDays),
         });
         await completeOffers(tx, promoted, now);
         const after = await view(tx, a.id);
@@ -773,7 +834,14 @@ export function applicationService(deps: { db: Db; clock: Clock; registry: Regis
         if (!a.swapSchoolId) return view(tx, a.id);
         await tx.application.update({
           where: { id: a.id },
-          data: { swapSchoolId: null, swapLanguage: null, swapSeq: null, swapCatchment: false },
+          data: {
+            swapSchoolId: null,
+            swapLanguage: null,
+            swapSeq: null,
+            swapCatchment: false,
+            swapBasis: null,
+            swapPriority: false,
+          },
         });
         await recordTransition(
           tx,
@@ -804,19 +872,12 @@ export function applicationService(deps: { db: Db; clock: Clock; registry: Regis
               }
             : null;
       if (!waitingFor) return null;
-      const rank = a.priorityStatus === 'claimed' || a.priorityStatus === 'verified' ? 0 : 1;
-      const rows = await db.$queryRaw<{ ahead: number; waiting: number }[]>`
-        WITH q AS (
-          SELECT CASE WHEN priority_status IN ('claimed','verified') THEN 0 ELSE 1 END AS rank, catchment_match AS catchment, received_seq AS seq
-          FROM application WHERE status = 'waitlisted' AND campaign_id = ${a.campaignId}
-            AND school_id = ${waitingFor.schoolId} AND language = ${waitingFor.language}::"Language"
-          UNION ALL
-          SELECT CASE WHEN priority_status IN ('claimed','verified') THEN 0 ELSE 1 END, swap_catchment, swap_seq
-          FROM application WHERE status = 'admitted' AND campaign_id = ${a.campaignId}
-            AND swap_school_id = ${waitingFor.schoolId} AND swap_language = ${waitingFor.language}::"Language")
-        SELECT count(*) FILTER (WHERE (rank, NOT catchment, seq) < (${rank}, ${!waitingFor.catchment}, ${waitingFor.seq}))::int AS ahead,
+      // the one order rule (core/allocation/order.ts) over the same rows fillFreeSeats reads
+      const prio = a.priorityStatus === 'verified' && (a.status === 'waitlisted' || a.swapPriority);
+      const rows = await db.$queryRaw<{ ahead: number; waiting: number }[]>(Prisma.sql`
+        SELECT count(*) FILTER (WHERE (NOT prio, NOT catchment, seq) < (${!prio}, ${!waitingFor.catchment}, ${waitingFor.seq}))::int AS ahead,
                count(*)::int AS waiting
-        FROM q`;
+        FROM (${waitingSql({ schoolId: waitingFor.schoolId, campaignId: a.campaignId, language: waitingFor.language })}) q`);
       const quota = await db.quota.findUnique({
         where: {
           schoolId_campaignId_language: {

@@ -1,7 +1,11 @@
 // The year's campaign set up by the ministry from a file (K-CAMP-1, R-16.1): academic year, eligible
 // birth-date window, stages with their allocation mode and opening/closing instants (Asia/Bishkek),
 // the document deadline, the cancellation limit and the priority categories with their legal
-// references. The file is checked whole (shape by zod, then order, overlaps and bounds) and every
+// references. After the release a standing free-seats stage runs from the day after the document
+// deadline until `freeSeatsUntil` (default 31 May of the school year) for released families, families
+// that missed registration and movers (R-16.6, decision 0009); the file does not list it, it is
+// derived and stored as the last stage. A seat offered late gives at least `offerWorkingDays` working
+// days for the documents (default 5). The file is checked whole (shape by zod, then order, overlaps and bounds) and every
 // problem is reported with its path. Applying creates or updates the campaign in one transaction;
 // once a stage has opened, nothing that is already in force changes (nor does a new instant land in
 // the past) unless an audited reason is given (AuditEvent, K-CORE-4).
@@ -12,9 +16,16 @@
 import { z } from 'zod';
 import type { Clock } from '../../clock.ts';
 import type { Db, Prisma } from '../../db/client.ts';
+import {
+  afterReleaseOpening,
+  defaultAfterReleaseUntil,
+  endOfDate,
+  isAfterRelease,
+} from '../../domain/campaign.ts';
 import { can } from '../../domain/roles.ts';
-import { bishkekDate } from '../../domain/working-days.ts';
+import { addDays, bishkekDate } from '../../domain/working-days.ts';
 import type { IdentityService } from '../identity.ts';
+import { OFFER_WORKING_DAYS } from '../school/local-time.ts';
 import { OversightError } from './errors.ts';
 
 export const STAGE_KINDS = ['catchment', 'actual_residence', 'free_seats', 'documents'] as const;
@@ -83,6 +94,10 @@ export const campaignFileSchema = z.strictObject({
   birthDate: z.strictObject({ from: isoDate, to: isoDate }),
   stages: z.array(stageSchema).min(1).max(10),
   documentsDeadline: instant,
+  /** the last day of the standing free-seats stage after the release (default: 31 May of the school year) */
+  freeSeatsUntil: isoDate.optional(),
+  /** the least working days to bring the documents for a seat offered late */
+  offerWorkingDays: z.number().int().min(1).max(20).default(OFFER_WORKING_DAYS),
   cancellationLimit: z.number().int().min(0).max(10),
   priorityCategories: z.array(prioritySchema).max(PRIORITY_CATEGORIES.length),
 });
@@ -95,8 +110,12 @@ export type CampaignPlan = {
   active: boolean;
   birthFrom: string;
   birthTo: string;
+  /** the file's stages, then the standing free-seats stage after the release (derived, last) */
   stages: { ordinal: number; kind: StageKind; mode: 'queue' | 'window'; opensAt: Date; closesAt: Date }[];
   documentsDeadline: Date;
+  /** the last day (Bishkek) of the free-seats stage after the release */
+  freeSeatsUntil: string;
+  offerWorkingDays: number;
   cancellationLimit: number;
   priorityCategories: { category: PriorityCategory; legalReference: string }[];
 };
@@ -179,6 +198,8 @@ export function checkPlan(plan: CampaignPlan): FileProblem[] {
   const yearFrom = `${startYear}-01-01`;
   const yearTo = `${startYear}-12-31`;
   const seenOrdinals = new Map<number, number>();
+  const afterRelease = (s: CampaignPlan['stages'][number]) => isAfterRelease(s, plan.documentsDeadline);
+  const standing = plan.stages.filter(afterRelease);
   plan.stages.forEach((s, i) => {
     const at = `stages[${i}]`;
     const dup = seenOrdinals.get(s.ordinal);
@@ -188,6 +209,16 @@ export function checkPlan(plan: CampaignPlan): FileProblem[] {
         other: dup,
       });
     seenOrdinals.set(s.ordinal, i);
+    if (afterRelease(s)) {
+      // the file lists registration before the deadline; the stage after it comes from freeSeatsUntil
+      if (s !== standing[standing.length - 1])
+        add(
+          `${at}.opens`,
+          'stage_after_deadline',
+          'a registration stage opens after the document deadline: the free-seats stage after the release is set by freeSeatsUntil',
+        );
+      return;
+    }
     if (s.opensAt >= s.closesAt)
       add(`${at}.closes`, 'stage_closes_before_opening', 'the stage closes before it opens');
     for (const [field, value] of [
@@ -207,10 +238,20 @@ export function checkPlan(plan: CampaignPlan): FileProblem[] {
     }
     if (s.kind === 'documents' && s.mode !== 'queue')
       add(`${at}.mode`, 'documents_mode', 'the document window allocates nothing: its mode is queue');
+    // K-CAMP-4: the window mode (seeded lottery, deferred acceptance) is not built yet. Accepting it
+    // would silently run first-come-first-served while officials believe a lottery is in force.
+    else if (s.mode === 'window')
+      add(
+        `${at}.mode`,
+        'window_mode_unavailable',
+        'the window mode (lottery at the close) is not available yet: use "queue"',
+      );
   });
 
   // registration stages: in the order of K-CAMP-1, one of each kind, not overlapping
-  const registration = plan.stages.map((s, i) => ({ s, i })).filter(({ s }) => s.kind !== 'documents');
+  const registration = plan.stages
+    .map((s, i) => ({ s, i }))
+    .filter(({ s }) => s.kind !== 'documents' && !afterRelease(s));
   if (registration.length === 0) add('stages', 'no_registration_stage', 'no registration stage');
   const kindSeen = new Map<string, number>();
   for (const { s, i } of registration) {
@@ -297,6 +338,19 @@ export function checkPlan(plan: CampaignPlan): FileProblem[] {
       },
     );
 
+  // the standing free-seats stage after the release: at least its first day, at most the school year
+  const opening = afterReleaseOpening(plan.documentsDeadline);
+  const lastDay = `${startYear + 1}-08-31`;
+  if (plan.freeSeatsUntil < bishkekDate(opening))
+    add(
+      'freeSeatsUntil',
+      'free_seats_until_early',
+      `the free-seats stage after the release opens on ${bishkekDate(opening)}; it cannot end before`,
+      { date: bishkekDate(opening) },
+    );
+  else if (plan.freeSeatsUntil > lastDay)
+    add('freeSeatsUntil', 'free_seats_until_late', `the school year ends on ${lastDay}`, { date: lastDay });
+
   const seenCategories = new Set<string>();
   plan.priorityCategories.forEach((p, i) => {
     if (seenCategories.has(p.category))
@@ -341,20 +395,33 @@ export function parseCampaignFile(input: string | unknown): ParsedFile {
       })),
     };
   const f = parsed.data;
+  const freeSeatsUntil = f.freeSeatsUntil ?? defaultAfterReleaseUntil(f.academicYear);
+  const listed = f.stages.map((s, i) => ({
+    ordinal: s.ordinal ?? i + 1,
+    kind: s.kind,
+    mode: s.mode,
+    opensAt: s.opens,
+    closesAt: s.closes,
+  }));
   const plan: CampaignPlan = {
     id: f.id,
     academicYear: f.academicYear,
     active: f.active,
     birthFrom: f.birthDate.from,
     birthTo: f.birthDate.to,
-    stages: f.stages.map((s, i) => ({
-      ordinal: s.ordinal ?? i + 1,
-      kind: s.kind,
-      mode: s.mode,
-      opensAt: s.opens,
-      closesAt: s.closes,
-    })),
+    stages: [
+      ...listed,
+      {
+        ordinal: Math.max(0, ...listed.map((s) => s.ordinal)) + 1,
+        kind: 'free_seats',
+        mode: 'queue',
+        opensAt: afterReleaseOpening(f.documentsDeadline),
+        closesAt: endOfDate(freeSeatsUntil),
+      },
+    ],
     documentsDeadline: f.documentsDeadline,
+    freeSeatsUntil,
+    offerWorkingDays: f.offerWorkingDays,
     cancellationLimit: f.cancellationLimit,
     priorityCategories: f.priorityCategories,
   };
@@ -363,8 +430,10 @@ export function parseCampaignFile(input: string | unknown): ParsedFile {
 }
 
 /** A campaign as stored (with the priority categories of its latest applied file). */
-export type StoredCampaign = Omit<CampaignPlan, 'priorityCategories'> & {
+export type StoredCampaign = Omit<CampaignPlan, 'priorityCategories' | 'freeSeatsUntil'> & {
   priorityCategories: CampaignPlan['priorityCategories'] | null;
+  /** null: a campaign set up before the stage after the release existed */
+  freeSeatsUntil: string | null;
 };
 
 /** One difference between the stored campaign and a file; `retroactive` ones need a reason. */
@@ -410,6 +479,13 @@ export function planChanges(stored: StoredCampaign | null, next: CampaignPlan, n
     stored ? String(stored.cancellationLimit) : null,
     String(next.cancellationLimit),
     started,
+  );
+  // offers already made keep their deadline; the new number applies to the next offer
+  push(
+    'offerWorkingDays',
+    stored ? String(stored.offerWorkingDays) : null,
+    String(next.offerWorkingDays),
+    false,
   );
   const cats = (p: CampaignPlan['priorityCategories'] | null | undefined) =>
     p ? p.map((c) => `${c.category}: ${c.legalReference}`).join('; ') : null;
@@ -475,6 +551,7 @@ async function loadStored(client: Db | Tx, id: string): Promise<StoredCampaign |
   const file = (
     last?.details as { file?: { priorityCategories?: CampaignPlan['priorityCategories'] } } | null
   )?.file;
+  const standing = c.stages.find((s) => isAfterRelease(s, c.documentsDeadline));
   return {
     id: c.id,
     academicYear: c.academicYear,
@@ -489,6 +566,8 @@ async function loadStored(client: Db | Tx, id: string): Promise<StoredCampaign |
       closesAt: s.closesAt,
     })),
     documentsDeadline: c.documentsDeadline,
+    freeSeatsUntil: standing ? addDays(bishkekDate(standing.closesAt), -1) : null,
+    offerWorkingDays: c.offerWorkingDays,
     cancellationLimit: c.cancellationLimit,
     priorityCategories: file?.priorityCategories ?? null,
   };
@@ -509,6 +588,8 @@ function fileRecord(plan: CampaignPlan) {
       closes: s.closesAt.toISOString(),
     })),
     documentsDeadline: plan.documentsDeadline.toISOString(),
+    freeSeatsUntil: plan.freeSeatsUntil,
+    offerWorkingDays: plan.offerWorkingDays,
     cancellationLimit: plan.cancellationLimit,
     priorityCategories: plan.priorityCategories,
   };
@@ -576,6 +657,7 @@ export function campaignService(deps: {
         birthFrom: new Date(`${plan.birthFrom}T00:00:00Z`),
         birthTo: new Date(`${plan.birthTo}T00:00:00Z`),
         documentsDeadline: plan.documentsDeadline,
+        offerWorkingDays: plan.offerWorkingDays,
         cancellationLimit: plan.cancellationLimit,
         active: plan.active,
       };

@@ -4,7 +4,9 @@
 // (R-15.3) and the district's own follow-ups. What is left is the list of children not placed, each
 // with the nearest schools that have a free seat in a suitable language; the district records its
 // follow-up (contacted, placed, moved away, other) until the list is empty, and its officers get a
-// weekly digest until then.
+// weekly digest until then. A waitlisted child has no seat either (R-16.2: every child of school age is
+// placed): it is on the list, with the schools that have a free seat in its language, until it gets
+// one — a district follow-up cannot take it off while its application waits.
 //
 // Scope (K-ID-3): `district.coverage.read` on the district — a district officer only their district
 // (a region's officer its districts), the ministry all. Every list of children shown is an access to
@@ -49,6 +51,9 @@ export const COVERAGE_STATUSES: readonly CoverageStatus[] = [
   'unplaced',
 ];
 
+/** Statuses of children without a seat, which the district follows up (K-OVER-2, R-16.2). */
+export const NOT_PLACED: ReadonlySet<CoverageStatus> = new Set(['unplaced', 'waitlisted']);
+
 export type FollowUpView = { outcome: FollowUpOutcome; note: string | null; at: Date; by: number };
 
 export type CoverageSummary = {
@@ -57,6 +62,8 @@ export type CoverageSummary = {
   /** children of the eligible years the registry places in the district */
   total: number;
   counts: Record<CoverageStatus, number>;
+  /** children without a seat: not placed at all, or waiting in a waitlist (NOT_PLACED) */
+  notPlaced: number;
   /** not placed children with at least one follow-up recorded */
   followedUp: number;
 };
@@ -80,7 +87,7 @@ export type UnplacedChild = {
   sex: 'F' | 'M';
   birthDate: string;
   address: CensusChild['address'];
-  /** the child's latest application of this campaign that did not lead to a seat, if any */
+  /** the child's waiting application, else its latest application that did not lead to a seat, if any */
   application: { number: string; status: string; language: InstructionLanguage | null } | null;
   lastFollowUp: FollowUpView | null;
   suggestions: Suggestion[];
@@ -221,8 +228,10 @@ export function coverageService(deps: CoverageDeps) {
           best.set(a.childPin, r.rank);
           status.set(a.childPin, r.status);
         }
-        // the latest application that did not lead to a seat says why the child is on the list
-        if (!r) application.set(a.childPin, { number: a.number, status: a.status, language: a.language });
+        // the waiting application, or else the latest one that did not lead to a seat, says why the
+        // child is on the list (and in which language to suggest seats)
+        if (!r || a.status === 'waitlisted')
+          application.set(a.childPin, { number: a.number, status: a.status, language: a.language });
       }
       for (const x of directs) if (x.childPin) direct.add(x.childPin);
       for (const f of fus) {
@@ -265,16 +274,20 @@ export function coverageService(deps: CoverageDeps) {
   function summarize(r: Reconciled): CoverageSummary {
     const counts = Object.fromEntries(COVERAGE_STATUSES.map((s) => [s, 0])) as Record<CoverageStatus, number>;
     let followedUp = 0;
+    let notPlaced = 0;
     for (const c of r.children) {
       const s = r.status.get(c.pin) ?? 'unplaced';
       counts[s]++;
-      if (s === 'unplaced' && (r.followUps.get(c.pin)?.length ?? 0) > 0) followedUp++;
+      if (!NOT_PLACED.has(s)) continue;
+      notPlaced++;
+      if ((r.followUps.get(c.pin)?.length ?? 0) > 0) followedUp++;
     }
     return {
       campaignId: r.campaign.id,
       district: { id: r.district.id, name: r.district.name },
       total: r.children.length,
       counts,
+      notPlaced,
       followedUp,
     };
   }
@@ -342,7 +355,7 @@ export function coverageService(deps: CoverageDeps) {
   }
 
   async function unplacedOf(r: Reconciled): Promise<CensusChild[]> {
-    return r.children.filter((c) => r.status.get(c.pin) === 'unplaced');
+    return r.children.filter((c) => NOT_PLACED.has(r.status.get(c.pin) ?? 'unplaced'));
   }
 
   async function describe(r: Reconciled, c: CensusChild, withSuggestions: boolean): Promise<UnplacedChild> {
@@ -429,7 +442,7 @@ export function coverageService(deps: CoverageDeps) {
       const status = r.status.get(pin) ?? 'unplaced';
       await logAccess(link, telegramId, [pin], 'coverage.child');
       return {
-        ...(await describe(r, c, status === 'unplaced')),
+        ...(await describe(r, c, NOT_PLACED.has(status))),
         status,
         followUps: r.followUps.get(pin) ?? [],
       };
@@ -537,14 +550,14 @@ export function coverageService(deps: CoverageDeps) {
           );
           continue;
         }
-        if (summary.counts.unplaced === 0) continue;
+        if (summary.notPlaced === 0) continue;
         for (const tid of ids) {
           const params = {
             /** the worker shows `number`: here the count of children not placed */
-            number: summary.counts.unplaced,
+            number: summary.notPlaced,
             districtId,
             districtName: summary.district.name,
-            count: summary.counts.unplaced,
+            count: summary.notPlaced,
             total: summary.total,
             followedUp: summary.followedUp,
             week,

@@ -7,6 +7,9 @@
 // the school the object belongs to; every read of a child's personal data writes an access-log row in
 // the same transaction (K-CORE-5), which the parent can ask for (`whoLooked`). Seats move only through
 // the seat functions of the allocation core (takeSeat, freeSeat: K-CORE-1, K-SEAT-4). No Telegram here.
+import { categoryAppliesAt, promoteAfterVerification } from '../../allocation/priority.ts';
+import { quotaGate } from '../../allocation/quota-gate.ts';
+import { freeSeat, lockQuota, type SeatKey, takeSeat } from '../../allocation/seats.ts';
 import type { Clock } from '../../clock.ts';
 import type { Db, Language } from '../../db/client.ts';
 import {
@@ -15,13 +18,14 @@ import {
   transition,
   VISIBLE_TO_SCHOOL,
 } from '../../domain/application-state.ts';
+import { documentsWindowOpens } from '../../domain/campaign.ts';
 import { staffTenureQualifies } from '../../domain/eligibility.ts';
 import { parsePin } from '../../domain/pin.ts';
 import { type InstructionLanguage, LANGUAGES, type LocalizedName } from '../../domain/reference.ts';
 import type { StaffRole } from '../../domain/roles.ts';
 import type { Logger } from '../../logger.ts';
 import { enqueueMessage, recordTransition, SYSTEM } from '../applications/ledger.ts';
-import { freeSeat, lockQuota, type SeatKey, takeSeat } from '../applications/seats.ts';
+import { recordAlert } from './alerts.ts';
 import { SchoolError } from './errors.ts';
 import { atSensibleHour, localDate, offerDeadline } from './local-time.ts';
 import {
@@ -308,6 +312,34 @@ export function schoolAdmissionsService(deps: { db: Db; clock: Clock; log: Logge
   }
 
   const campaignYear = (c: { academicYear: string }) => Number(c.academicYear.slice(0, 4));
+
+  /** A verified claim's line moves at once; each child who got a seat is told, and the school too. */
+  async function reorderAfterVerification(
+    tx: Tx,
+    a: Parameters<typeof promoteAfterVerification>[1] & { id: bigint },
+    campaign: { documentsDeadline: Date },
+    now: Date,
+  ) {
+    const promoted = await promoteAfterVerification(tx, a, {
+      actor: SYSTEM,
+      now,
+      documentsDueAt: offerDeadline(now, campaign.documentsDeadline),
+    });
+    await completeOffers(tx, promoted, now);
+    for (const r of await tx.application.findMany({
+      where: { id: { in: promoted } },
+      select: { id: true, number: true, schoolId: true, language: true },
+    })) {
+      if (r.schoolId === null) continue;
+      await recordAlert(
+        tx,
+        r.schoolId,
+        'admitted',
+        { number: r.number, applicationId: r.id, ...(r.language ? { language: r.language } : {}) },
+        { dueAt: now },
+      );
+    }
+  }
 
   async function summary(client: Db | Tx, schoolId: number): Promise<SchoolSummary> {
     const s = await client.school.findUniqueOrThrow({ where: { id: schoolId } });
@@ -764,6 +796,12 @@ export function schoolAdmissionsService(deps: { db: Db; clock: Clock; log: Logge
         if (a.status === 'enrolled' && received) return state(false, a.status); // a repeated sixth tick
         if (a.status !== 'admitted') throw new SchoolError('invalid_state', { status: a.status });
         const now = clock.now();
+        // documents are brought, and the child enrolled, only in the document window (R-13.2, R-14):
+        // from its opening until the child's own deadline (a direct admission keeps its own rules)
+        const opens = documentsWindowOpens(await activeCampaign(tx));
+        if (now < opens) throw new SchoolError('documents_not_open', { opens: opens.toISOString() });
+        if (a.documentsDueAt && now > a.documentsDueAt)
+          throw new SchoolError('documents_closed', { due: a.documentsDueAt.toISOString() });
         const had = await tx.documentReceipt.findUnique({
           where: { applicationId_document: { applicationId: a.id, document } },
         });
@@ -836,7 +874,11 @@ export function schoolAdmissionsService(deps: { db: Db; clock: Clock; log: Logge
         const promoted = await freeSeat(
           tx,
           { schoolId: a.schoolId as number, campaignId: a.campaignId, language: a.language as string },
-          { actor: SYSTEM, now, documentsDueAt: offerDeadline(now, campaign.documentsDeadline) },
+          {
+            actor: SYSTEM,
+            now,
+            documentsDueAt: offerDeadline(now, campaign.documentsDeadline, campaign.offerWorkingDays),
+          },
         );
         await completeOffers(tx, promoted, now);
         await alertSeatMoves(
@@ -874,19 +916,12 @@ export function schoolAdmissionsService(deps: { db: Db; clock: Clock; log: Logge
         if (!['submitted', 'waitlisted', 'admitted'].includes(a.status))
           throw new SchoolError('invalid_state', { status: a.status });
         const now = clock.now();
-        if (input.confirm && a.priority === 'staff') {
-          const campaign = await activeCampaign(tx);
-          const entry = await tx.staffRegisterEntry.findUnique({
-            where: { schoolId_pin: { schoolId: a.schoolId as number, pin: a.applicantPin } },
-          });
-          const ok =
-            entry !== null &&
-            staffTenureQualifies(
-              isoDate(entry.employedSince),
-              entry.employedUntil ? isoDate(entry.employedUntil) : null,
-              campaignYear(campaign),
-            );
-          if (!ok) throw new SchoolError('not_in_register');
+        const campaign = await activeCampaign(tx);
+        if (input.confirm && (a.priority === 'staff' || a.priority === 'military')) {
+          // R-15.2c: this school's register; R-15.2a: the school serves the family's residence
+          const school = await tx.school.findUniqueOrThrow({ where: { id: a.schoolId as number } });
+          const ok = await categoryAppliesAt(tx, a, school, campaignYear(campaign));
+          if (!ok) throw new SchoolError(a.priority === 'staff' ? 'not_in_register' : 'not_at_residence');
         }
         await tx.application.update({
           where: { id: a.id },
@@ -909,6 +944,9 @@ export function schoolAdmissionsService(deps: { db: Db; clock: Clock; log: Logge
           { number: a.number, schoolId: a.schoolId, code: `priority_${a.priority}` },
           { dedupeKey: `priority:${a.id}:${wanted}`, dueAt: atSensibleHour(now) },
         );
+        // A verified claim re-orders the line at once, and takes a seat the stage lets it have; a
+        // dropped one changes nothing already decided (K-PRIO-2, decision 0008).
+        if (input.confirm) await reorderAfterVerification(tx, a, campaign, now);
         return { id: String(a.id), number: a.number, priority: a.priority, priorityStatus: wanted };
       });
     },
@@ -1080,10 +1118,13 @@ export function schoolAdmissionsService(deps: { db: Db; clock: Clock; log: Logge
           if (other) throw new SchoolError('already_exists', { id: other.id });
         }
         const key: SeatKey = { schoolId: school.id, campaignId: campaign.id, language };
+        // the one gate of every seat (quota-gate.ts): an approved quota with a free seat
         const quota = await lockQuota(tx, key);
-        if (!quota) throw new SchoolError('no_quota', { language });
-        if (!(await takeSeat(tx, key)))
-          throw new SchoolError('school_full', { language, seats: quota.seats });
+        const gate = quotaGate(quota);
+        if (gate === 'no_quota') throw new SchoolError('no_quota', { language });
+        if (gate === 'not_approved') throw new SchoolError('quota_not_approved', { language });
+        if (gate === 'full' || !(await takeSeat(tx, key)))
+          throw new SchoolError('school_full', { language, seats: quota?.seats ?? 0 });
         const now = clock.now();
         const d = await tx.directAdmission.create({
           data: {
@@ -1150,7 +1191,11 @@ export function schoolAdmissionsService(deps: { db: Db; clock: Clock; log: Logge
             ? await freeSeat(
                 tx,
                 { schoolId: d.schoolId, campaignId: d.campaignId, language: d.language },
-                { actor: SYSTEM, now, documentsDueAt: offerDeadline(now, campaign.documentsDeadline) },
+                {
+                  actor: SYSTEM,
+                  now,
+                  documentsDueAt: offerDeadline(now, campaign.documentsDeadline, campaign.offerWorkingDays),
+                },
               )
             : [];
         await completeOffers(tx, promoted, now);

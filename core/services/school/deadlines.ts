@@ -8,13 +8,16 @@
 // Every message has a `dedupeKey` (a unique index), so a rerun, a restart or a second worker writes
 // none twice; each goes out between 09:00 and 20:00 in Bishkek (one due at night waits for 09:00).
 // `runDeadlines(now)` is idempotent: a second run with the same state changes nothing more.
+
+import { freeSeat } from '../../allocation/seats.ts';
 import type { Clock } from '../../clock.ts';
 import { type Db, Prisma } from '../../db/client.ts';
 import { alwaysClaim, type ClaimTick, claimed } from '../../db/schedule.ts';
 import { transition } from '../../domain/application-state.ts';
+import { afterReleaseStage } from '../../domain/campaign.ts';
+import type { StageInput } from '../../domain/reference.ts';
 import type { Logger } from '../../logger.ts';
 import { enqueueMessage, recordTransition, SYSTEM } from '../applications/ledger.ts';
-import { freeSeat } from '../applications/seats.ts';
 import { recordAlert } from './alerts.ts';
 import { atSensibleHour, localDate, localDayAt, offerDeadline } from './local-time.ts';
 import { REQUIRED_DOCUMENTS } from './rules.ts';
@@ -68,6 +71,26 @@ export function deadlineService(deps: { db: Db; clock: Clock; log: Logger }) {
     }
   }
 
+  /**
+   * What the release notice tells the family about registering again (R-16.6): the free-seats stage
+   * after the release, from when (today at the earliest) until when — or, when none is open or
+   * ahead, `context: 'no_route'` and the notice says so rather than sending them to a closed door.
+   */
+  function routeAfterRelease(
+    campaign: { documentsDeadline: Date; offerWorkingDays: number; stages: StageInput[] },
+    now: Date,
+  ): { context: string; from?: string; until?: string; days?: number } {
+    const stage = afterReleaseStage(campaign.stages, campaign.documentsDeadline);
+    if (!stage || stage.closesAt <= now) return { context: 'no_route' };
+    return {
+      context: 'free_seats',
+      from: (stage.opensAt > now ? stage.opensAt : now).toISOString(),
+      // the last moment of the stage, shown as a date
+      until: new Date(stage.closesAt.getTime() - 1).toISOString(),
+      days: campaign.offerWorkingDays,
+    };
+  }
+
   /** Releases one admitted application whose deadline passed; false when it no longer applies. */
   async function releaseOne(id: bigint, now: Date): Promise<{ released: boolean; promoted: number }> {
     return inTx(async (tx) => {
@@ -96,20 +119,27 @@ export function deadlineService(deps: { db: Db; clock: Clock; log: Logger }) {
         },
         now,
       );
+      const campaign = await tx.campaign.findUniqueOrThrow({
+        where: { id: a.campaignId },
+        include: { stages: true },
+      });
       await enqueueMessage(
         tx,
         a.telegramId,
         'documents_missed',
-        { number: a.number, schoolId: a.schoolId, language: a.language },
+        { number: a.number, schoolId: a.schoolId, language: a.language, ...routeAfterRelease(campaign, now) },
         { dedupeKey: `documents_missed:${id}`, dueAt: atSensibleHour(now) },
       );
       let promoted: bigint[] = [];
       if (a.schoolId !== null && a.language !== null) {
-        const campaign = await tx.campaign.findUniqueOrThrow({ where: { id: a.campaignId } });
         promoted = await freeSeat(
           tx,
           { schoolId: a.schoolId, campaignId: a.campaignId, language: a.language },
-          { actor: SYSTEM, now, documentsDueAt: offerDeadline(now, campaign.documentsDeadline) },
+          {
+            actor: SYSTEM,
+            now,
+            documentsDueAt: offerDeadline(now, campaign.documentsDeadline, campaign.offerWorkingDays),
+          },
         );
         await completeOffers(tx, promoted, now);
         await alertSeatMoves(

@@ -19,10 +19,18 @@ export type SchoolErrorCode =
   | 'no_claim'
   /** a staff-tenure claim that the school's staff register does not support (K-PRIO-2) */
   | 'not_in_register'
+  /** a military claim at a school that does not serve the family's residence (R-15.2a) */
+  | 'not_at_residence'
+  /** the quota of that language is not approved by the district yet: it gives no seat (K-SEAT-1) */
+  | 'quota_not_approved'
   /** the child already has an active application (K-CORE-2) */
   | 'child_has_application'
   /** the staff register already has this person */
-  | 'already_exists';
+  | 'already_exists'
+  /** documents are received only from the document window's opening (`opens`, ISO) (R-13.2) */
+  | 'documents_not_open'
+  /** the child's documents deadline (`due`, ISO) has passed: the seat is being released (R-13.4) */
+  | 'documents_closed';
 
 export class SchoolError extends Error {
   constructor(

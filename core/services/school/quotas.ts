@@ -7,11 +7,13 @@
 // and district approval, is audited, and is public (`publicQuotaHistory`). Submitting and deciding
 // ask for a fresh TOTP code (K-ID-2). Raising the seats of a quota gives the new seats to waitlisted
 // children at once (fillFreeSeats); lowering below the seats already held is refused (K-CORE-1).
+
+import { admitOnApproval } from '../../allocation/approval.ts';
+import { lockQuota } from '../../allocation/seats.ts';
 import type { Clock } from '../../clock.ts';
 import type { Db } from '../../db/client.ts';
 import type { InstructionLanguage } from '../../domain/reference.ts';
 import { can } from '../../domain/roles.ts';
-import { fillFreeSeats, lockQuota } from '../applications/seats.ts';
 import { recordAlert } from './alerts.ts';
 import {
   activeCampaign,
@@ -350,6 +352,7 @@ export function quotaService(deps: {
               reason,
               status: 'submitted',
               requestedBy: link.id,
+              author: `staff:${link.id}`,
               requestedAt: now,
             },
           });
@@ -534,11 +537,14 @@ export function quotaService(deps: {
           },
         });
         let admitted = 0;
-        if (quota.seats > (fromSeats ?? 0)) {
-          const promoted = await fillFreeSeats(tx, [key], {
+        const wasApproved = held?.approved === true;
+        if (!wasApproved || quota.seats > (fromSeats ?? 0)) {
+          // children who applied while it waited are decided now, in order, and each is told
+          const promoted = await admitOnApproval(tx, key, {
             actor: { kind: 'staff', id: String(telegramId) },
             now,
             documentsDueAt: campaign.documentsDeadline,
+            wasApproved,
           });
           admitted = promoted.length;
           // the school's staff hear of each child who got one of the new seats (K-SCHOOL-1)

@@ -11,6 +11,8 @@
 //   confirm ─ school (catchment school first · search · by district) ─ language ─ [address: stage II]
 //   ─ priority ─ phone (contact button or typed) ─ consent ─ review ─ submit → admitted | waitlisted
 import { Composer } from 'grammy';
+import { type Deadline, deadlineIn, INTERACTIVE_REGISTRY_MS } from '../../../../core/registry/deadline.ts';
+import { RegistryError, RegistryUnavailableError } from '../../../../core/registry/errors.ts';
 import { ApplicationError } from '../../../../core/services/applications/errors.ts';
 import type { ApplicationView } from '../../../../core/services/applications/service.ts';
 import { NoActiveCampaignError } from '../../../../core/services/public-info.ts';
@@ -36,7 +38,7 @@ import {
   type NavStep,
   type WizardAction,
 } from './callback.ts';
-import type { ParentDeps } from './deps.ts';
+import { type ChildChoice, type ParentDeps, RegistryNotAnsweringError } from './deps.ts';
 import { addressText, refusalText, W } from './text.ts';
 import {
   addressScreen,
@@ -61,6 +63,7 @@ import {
   priorityScreen,
   refusalScreen,
   regionsScreen,
+  registryBusyScreen,
   resultScreen,
   reviewScreen,
   schoolListScreen,
@@ -84,6 +87,40 @@ const STATUS_ACTIONS: ReadonlySet<WizardAction['a']> = new Set([
   'swap',
   'swap_cancel',
 ]);
+
+/** A registry look-up the parent waits for longer than this shows that it is asking (F6). */
+export const REGISTRY_PROGRESS_AFTER_MS = 1_000;
+
+/**
+ * After REGISTRY_PROGRESS_AFTER_MS the pressed message says that the registry is being asked (and
+ * loses its buttons, so it is not pressed twice); `done()` cancels that, or waits for its edit, so the
+ * answer always lands after it.
+ */
+function registryProgress(ctx: BotContext): { done(): Promise<void> } {
+  let edit: Promise<unknown> | undefined;
+  let finished = false;
+  const timer = ctx.callbackQuery?.message
+    ? setTimeout(() => {
+        edit = ctx.editMessageText(ctx.t(`${W}registry.checking`), { parse_mode: 'HTML' }).catch(() => {});
+      }, REGISTRY_PROGRESS_AFTER_MS)
+    : undefined;
+  return {
+    async done() {
+      if (finished) return;
+      finished = true;
+      clearTimeout(timer);
+      await edit;
+    },
+  };
+}
+
+/** The registry did not answer (as opposed to answering "no"); with the circuit's cool-down if open. */
+function registryOutage(e: unknown): { retryAfterMs: number | undefined } | null {
+  if (e instanceof RegistryNotAnsweringError) return { retryAfterMs: e.retryAfterMs };
+  if (e instanceof RegistryUnavailableError) return { retryAfterMs: e.retryAfterMs };
+  if (e instanceof RegistryError) return { retryAfterMs: undefined };
+  return null;
+}
 
 function userId(ctx: BotContext): number {
   const id = ctx.from?.id;
@@ -237,7 +274,7 @@ export function wizardFeature(deps: ParentDeps) {
     const pin = await deps.linkedPin(tid);
     if (!pin) return signIn(ctx);
     const [children, mine] = await Promise.all([
-      deps.childrenOf(pin, tid).catch((e: unknown) => {
+      deps.childrenOf(pin, tid, { deadline: deadlineIn(INTERACTIVE_REGISTRY_MS) }).catch((e: unknown) => {
         ctx.log.warn(
           { err: e instanceof Error ? e.name : String(e) },
           'children of the parent not available',
@@ -252,19 +289,34 @@ export function wizardFeature(deps: ParentDeps) {
   }
 
   /** a: the registry is asked about the child; the refusals say what is wrong and where to go. */
-  async function makeDraft(ctx: BotContext, childPin: string, cert: Certificate) {
+  async function makeDraft(
+    ctx: BotContext,
+    childPin: string,
+    cert: Certificate,
+    wait: { deadline: Deadline; progress: { done(): Promise<void> } } = {
+      deadline: deadlineIn(INTERACTIVE_REGISTRY_MS),
+      progress: registryProgress(ctx),
+    },
+  ) {
     const tid = userId(ctx);
     const applicantPin = await deps.linkedPin(tid);
-    if (!applicantPin) return signIn(ctx);
+    if (!applicantPin) {
+      await wait.progress.done();
+      return signIn(ctx);
+    }
     await ctx.replyWithChatAction('typing').catch(() => {});
     try {
-      const a = await apps.createDraft({
-        telegramId: tid,
-        applicantPin,
-        childPin,
-        certificateSeries: cert.series,
-        certificateNumber: cert.number,
-      });
+      // the parent waits: the registry gets until the deadline, then the draft is kept as pending
+      const a = await apps
+        .createDraft({
+          telegramId: tid,
+          applicantPin,
+          childPin,
+          certificateSeries: cert.series,
+          certificateNumber: cert.number,
+          deadline: wait.deadline,
+        })
+        .finally(() => wait.progress.done());
       return render(ctx, 'pending', a);
     } catch (e) {
       if (!(e instanceof ApplicationError)) throw e;
@@ -450,10 +502,28 @@ export function wizardFeature(deps: ParentDeps) {
       case 'kid': {
         const pin = await deps.linkedPin(tid);
         if (!pin) return signIn(ctx);
-        const children = await deps.childrenOf(pin, tid).catch(() => null);
+        // one deadline for both look-ups (the list, then the child's check): an answer within 3 s
+        const deadline = deadlineIn(INTERACTIVE_REGISTRY_MS);
+        const progress = registryProgress(ctx);
+        let children: ChildChoice[] | null;
+        try {
+          children = await deps.childrenOf(pin, tid, { deadline });
+        } catch (e) {
+          await progress.done();
+          const outage = registryOutage(e);
+          if (!outage) throw e;
+          ctx.log.warn({ err: e instanceof Error ? e.name : String(e) }, 'registry not answering');
+          setStep(ctx, 'child');
+          return show(
+            ctx,
+            registryBusyScreen(ctx.t, ctx.lang, outage.retryAfterMs, encodeWizardAction(action), new Date()),
+          );
+        }
         const child = children?.[action.index];
+        if (child?.certificate) return makeDraft(ctx, child.pin, child.certificate, { deadline, progress });
+        await progress.done();
+        // the registry answered, and its list no longer has this child: the button is out of date
         if (!child) return start(ctx, ctx.t('errors.stale_button'));
-        if (child.certificate) return makeDraft(ctx, child.pin, child.certificate);
         setStep(ctx, 'cert', { pin: child.pin });
         return show(ctx, certScreen(ctx.t, child.pin));
       }

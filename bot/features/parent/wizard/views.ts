@@ -13,7 +13,7 @@ import type {
 import type { Alternative, SchoolChoice } from '../../../../core/services/catchment-lookup.ts';
 import type { Calendar, SchoolPage } from '../../../../core/services/public-info.ts';
 import { encode } from '../../../callback-data.ts';
-import { onDay } from '../../../format/dates.ts';
+import { formatTime, onDay } from '../../../format/dates.ts';
 import { esc } from '../../../format/html.ts';
 import type { Translate, UiLanguage } from '../../../i18n.ts';
 import type { Screen } from '../../public/views.ts';
@@ -134,6 +134,27 @@ export function pendingScreen(t: Translate, a: ApplicationView): Screen {
     text: t(`${W}pending.text`, { number: esc(a.number) }),
     keyboard: nav(t, keyboard, go('child', a.id), a.id),
   };
+}
+
+/**
+ * The registry did not answer while the parent waited (F5, F6): not "out of date" — what is kept, and
+ * when to try again (the circuit's cool-down when it is open).
+ */
+export function registryBusyScreen(
+  t: Translate,
+  lang: UiLanguage,
+  retryAfterMs: number | undefined,
+  retry: string,
+  askedAt: Date,
+): Screen {
+  const busy =
+    retryAfterMs === undefined
+      ? t(`${W}registry.busy`)
+      : t(`${W}registry.busy_in`, { count: Math.max(5, Math.ceil(retryAfterMs / 1000)) });
+  // the time changes the text, so "Try again" visibly asked again even when the answer is the same
+  const text = `${busy}\n\n${t(`${W}registry.asked`, { time: formatTime(askedAt, lang) })}`;
+  const keyboard = new InlineKeyboard().text(t(`${W}registry.retry`), retry);
+  return { text, keyboard: nav(t, keyboard, go('child', null), null) };
 }
 
 /** The background check refused the draft: why, and how to start again. */
@@ -518,7 +539,7 @@ export function resultScreen(
     );
   } else {
     if (position) lines.push(t(`${W}result.position`, { position: positionText(t, position) }));
-    lines.push(t(`${W}result.waitlisted_next`));
+    lines.push(t(r.awaitingApproval ? `${W}result.quota_pending` : `${W}result.waitlisted_next`));
   }
   if (a.priority !== 'none' && a.priorityStatus === 'claimed') lines.push('', priorityOutcome(t, lang, a));
   const keyboard = new InlineKeyboard()

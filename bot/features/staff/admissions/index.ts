@@ -89,7 +89,7 @@ export function admissionsFeature(deps: AdmissionsDeps) {
     } catch (e) {
       if (!(e instanceof SchoolError)) throw e;
       ctx.log.info({ event: 'school_admissions', refused: e.code }, 'school action refused');
-      const text = errorText(ctx.t, e);
+      const text = errorText(ctx.t, e, ctx.lang);
       if (ctx.callbackQuery) {
         await ctx.answerCallbackQuery({ text: text.slice(0, 190), show_alert: true }).catch(() => {});
       } else {

@@ -475,9 +475,13 @@ const FIELD_LIMITS: Record<string, { min?: number; max: number }> = {
 };
 
 /** A core refusal in the staff member's language (K-CORE-6). */
-export function errorText(t: Translate, e: SchoolError): string {
+export function errorText(t: Translate, e: SchoolError, lang: UiLanguage = 'ky'): string {
   const p = e.params;
   switch (e.code) {
+    case 'documents_not_open':
+      return t('school:errors.documents_not_open', { date: formatDateTime(new Date(String(p.opens)), lang) });
+    case 'documents_closed':
+      return t('school:errors.documents_closed', { date: formatDateTime(new Date(String(p.due)), lang) });
     case 'bad_input': {
       const field = typeof p.field === 'string' ? p.field : 'other';
       return t(`school:errors.bad_input.${field}`, {
