@@ -158,7 +158,14 @@ describe('webhook mode', () => {
     const ready = await (await fetch(`${app.url}/readyz`)).json();
     expect(ready).toEqual({
       status: 'ready',
-      checks: { database: true, migrations: true, bot: true, accepting: true },
+      checks: {
+        database: true,
+        migrations: true,
+        // the session store is checked when there is one (decision 0006)
+        ...(process.env.REDIS_URL ? { redis: true } : {}),
+        bot: true,
+        accepting: true,
+      },
     });
     const metrics = await (await fetch(`${app.url}/metrics`)).text();
     expect(metrics).toMatch(/kattoo_updates_total\{result="duplicate"\} [1-9]/);
