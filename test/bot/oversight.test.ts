@@ -135,17 +135,17 @@ describe('district and ministry through the Telegram simulator', () => {
     expect(summary.text).toMatch(/орун жок, кезекте да эмес: 5/);
     expect(summary.text).toMatch(/орун берилди: 1/);
     // the waitlisted child has no seat either: it is on the list (K-OVER-2, R-16.2, finding 7)
-    expect(summary.text).toMatch(/күтүү тизмесинде: 1/);
-    expect(summary.text).toMatch(/Жайгаштырыла электер \(күтүү тизмесиндегилер менен кошо\): 6/);
+    expect(summary.text).toMatch(/кезекте: 1/);
+    expect(summary.text).toMatch(/Жайгаштырыла электер \(кезекте тургандар менен кошо\): 6/);
     district.press(/Жайгаштырыла электер \(6\)/);
     const list = await district.waitForBotMessage('Жайгаштырыла электер — ');
     expect(list.text).toMatch(/Жайгаштырыла электер — .*: 6\. 2 беттин 1-бети/);
-    expect(list.text).toMatch(/арыз: Күтүү тизмесинде/);
+    expect(list.text).toMatch(/арыз: Кезекте/);
     expect(list.text).toMatch(/→ .*бош орун · микроучастоктун мектеби/);
     expect(dataOf(list).every((d) => Buffer.byteLength(d) <= 64 && !/\d{14}/.test(d))).toBe(true);
     district.press(/^1\. /);
     const child = await district.waitForBotMessage('Эмне жасалганын белгилеңиз');
-    expect(child.text).toContain('Азыр: күтүү тизмесинде');
+    expect(child.text).toContain('Азыр: кезекте');
     district.press('🚚 Көчүп кетти');
     const after = await district.waitForBotMessage('Жазылды: көчүп кетти');
     // its application still waits: the district's note does not take it off the list
