@@ -430,7 +430,9 @@ async function start(
   // updates a dead instance left behind: taken once their lease has run out (decision 0005)
   let recovering = false;
   const inboxRecovery = setInterval(() => {
-    if (recovering) return;
+    // while the session store is down a recovered update could only wait and be left again, each
+    // time costing one of its attempts and telling the person again (decision 0006)
+    if (recovering || !sessionHealth.available()) return;
     recovering = true;
     void active
       .recover()

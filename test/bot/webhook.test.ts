@@ -156,9 +156,11 @@ describe('webhook mode', () => {
   it('serves health, readiness and metrics', async () => {
     expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
     const ready = await (await fetch(`${app.url}/readyz`)).json();
+    // Redis is checked when sessions live there (decision 0006)
+    const redis = process.env.REDIS_URL ? { redis: true } : {};
     expect(ready).toEqual({
       status: 'ready',
-      checks: { database: true, migrations: true, bot: true, accepting: true },
+      checks: { database: true, migrations: true, ...redis, bot: true, accepting: true },
     });
     const metrics = await (await fetch(`${app.url}/metrics`)).text();
     expect(metrics).toMatch(/kattoo_updates_total\{result="duplicate"\} [1-9]/);

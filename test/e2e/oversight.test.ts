@@ -4,11 +4,14 @@
 // school's director answers it in the language of the appeal.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { translator } from '../../bot/i18n.ts';
 import { generateDemoWorld } from '../../prisma/demo/world.ts';
 import { demoPopulationRows } from '../../sim/registry/demo-population.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { launchChromium } from './support/browser.ts';
 import { type Chat, openPhone } from './support/chat.ts';
+
+const ky = translator('ky');
 
 describe('district oversight and appeals in the web chat (Chromium)', () => {
   let app: TestApp;
@@ -121,7 +124,13 @@ describe('district oversight and appeals in the web chat (Chromium)', () => {
     const director = await open('director', 'Кыргызча');
     await link(director, 'director', school.code, 'Кош келиңиз');
     await director.send('/appeals');
-    await director.bot('Жооп берилчү кайрылуулар').waitFor();
+    await director
+      .bot(
+        ky('oversight:appeals.staff.list')
+          .replace(/<\/?b>/g, '')
+          .replace('⚖️ ', ''),
+      )
+      .waitFor();
     await director.button(appealNo).click();
     await director.bot('Просим пересмотреть').waitFor();
     await director.button('✍️ Жооп берүү').click();

@@ -162,8 +162,8 @@ describe(`Kattoo through PgBouncer ${major}.${minor} in transaction mode`, () =>
     const ids = Array.from({ length: 30 }, (_, i) => 900_000 + i);
     const first = await Promise.all(ids.map((id) => inbox.receive(id, `chat:${id % 3}`, { update_id: id })));
     const again = await Promise.all(ids.map((id) => inbox.receive(id, `chat:${id % 3}`, { update_id: id })));
-    expect(first.every(Boolean)).toBe(true);
-    expect(again.some(Boolean)).toBe(false);
+    expect(first.every((r) => r.fresh)).toBe(true);
+    expect(again.some((r) => r.fresh)).toBe(false);
     await Promise.all(ids.map((id) => inbox.markProcessed(id)));
     expect(await inbox.pendingCount()).toBe(0);
     const claims = await Promise.all(

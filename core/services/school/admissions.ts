@@ -317,13 +317,13 @@ export function schoolAdmissionsService(deps: { db: Db; clock: Clock; log: Logge
   async function reorderAfterVerification(
     tx: Tx,
     a: Parameters<typeof promoteAfterVerification>[1] & { id: bigint },
-    campaign: { documentsDeadline: Date },
+    campaign: { documentsDeadline: Date; offerWorkingDays: number },
     now: Date,
   ) {
     const promoted = await promoteAfterVerification(tx, a, {
       actor: SYSTEM,
       now,
-      documentsDueAt: offerDeadline(now, campaign.documentsDeadline),
+      documentsDueAt: offerDeadline(now, campaign.documentsDeadline, campaign.offerWorkingDays),
     });
     await completeOffers(tx, promoted, now);
     for (const r of await tx.application.findMany({

@@ -15,6 +15,7 @@ import type { Db } from '../../db/client.ts';
 import type { InstructionLanguage } from '../../domain/reference.ts';
 import { can } from '../../domain/roles.ts';
 import { recordAlert } from './alerts.ts';
+import { offerDeadline } from './local-time.ts';
 import {
   activeCampaign,
   audit,
@@ -543,7 +544,8 @@ export function quotaService(deps: {
           const promoted = await admitOnApproval(tx, key, {
             actor: { kind: 'staff', id: String(telegramId) },
             now,
-            documentsDueAt: campaign.documentsDeadline,
+            // a quota approved late (after the release, say) still gives working days (decision 0009)
+            documentsDueAt: offerDeadline(now, campaign.documentsDeadline, campaign.offerWorkingDays),
             wasApproved,
           });
           admitted = promoted.length;
