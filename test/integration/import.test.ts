@@ -485,5 +485,5 @@ describe('importCsv with the whole demo world as CSV files', () => {
     expect(await t.db.catchment.count()).toBe(w.catchments.length);
     const seats = await t.db.quota.aggregate({ _sum: { seats: true } });
     expect(seats._sum.seats).toBe(w.quotas.reduce((sum, q) => sum + q.seats, 0));
-  });
+  }, 120_000);
 });

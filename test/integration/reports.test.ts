@@ -671,7 +671,7 @@ describe('reports on PostgreSQL', () => {
     const summary = reportSummary(report, labels, 'ky').join('\n');
     expect(summary).toContain('Арыздар: 18');
     expect(summary).toMatch(/Мөөнөтү өткөн кайрылуулар: 2/);
-  });
+  }, 120_000);
 
   it('has a scan that finds a name or a PIN when one is there', async () => {
     const report = await reports.report(ministry, { level: 'school', code: '10001' });
