@@ -166,7 +166,7 @@ export async function checkRestored(db: Db): Promise<RestoreCheck> {
     SELECT count(*)::int AS n FROM application a
     LEFT JOIN LATERAL (
       SELECT to_status FROM application_transition t WHERE t.application_id = a.id
-      ORDER BY t.at DESC, t.id DESC LIMIT 1) last ON true
+      ORDER BY t.id DESC LIMIT 1) last ON true -- the last written (times are on the campaign clock, which may be set back)
     WHERE a.status <> COALESCE(last.to_status, 'draft')`;
   const counters = await reconcileStats(db);
   const statusMismatches = mismatch?.n ?? 0;
