@@ -58,6 +58,9 @@ describe('a director links by invite and enrols a child in the web chat (Chromiu
     expect(submitted.outcome).toBe('admitted');
     const number = submitted.application.number;
     schoolCode = school.code;
+    // documents are received, and a child enrolled, only in the campaign's document window (from
+    // 1 August): the director works on a Monday in August
+    (app.clock as AdjustableClock).set(new Date('2026-08-03T04:00:00Z'));
 
     const invite = await app.services.identity.createStaffInvite({
       role: 'director',
