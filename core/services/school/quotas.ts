@@ -14,7 +14,6 @@ import type { Clock } from '../../clock.ts';
 import type { Db } from '../../db/client.ts';
 import type { InstructionLanguage } from '../../domain/reference.ts';
 import { can } from '../../domain/roles.ts';
-import { recordAlert } from './alerts.ts';
 import { offerDeadline } from './local-time.ts';
 import {
   activeCampaign,
@@ -26,6 +25,7 @@ import {
   type Tx,
   telegramActor,
 } from './ops.ts';
+import { alertAdmitted } from './seat-events.ts';
 import type { TotpService } from './totp.ts';
 
 /** The legal maximum of children in a first-grade class (K-SEAT-2). */
@@ -550,20 +550,7 @@ export function quotaService(deps: {
           });
           admitted = promoted.length;
           // the school's staff hear of each child who got one of the new seats (K-SCHOOL-1)
-          const rows = await tx.application.findMany({
-            where: { id: { in: promoted } },
-            select: { id: true, number: true, schoolId: true, language: true },
-          });
-          for (const r of rows) {
-            if (r.schoolId === null) continue;
-            await recordAlert(
-              tx,
-              r.schoolId,
-              'admitted',
-              { number: r.number, applicationId: r.id, ...(r.language ? { language: r.language } : {}) },
-              { dueAt: now },
-            );
-          }
+          await alertAdmitted(tx, promoted, now);
         }
         await audit(tx, now, actor, 'quota.approved', `school:${c.schoolId}`, {
           change: c.id,

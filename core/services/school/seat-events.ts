@@ -52,6 +52,11 @@ export async function alertSeatMoves(
       { dueAt: now },
     );
   }
+  await alertAdmitted(tx, promoted, now);
+}
+
+/** The school's staff hear of each child who was just given a seat (K-SCHOOL-1). */
+export async function alertAdmitted(tx: Tx, promoted: bigint[], now: Date): Promise<void> {
   if (promoted.length === 0) return;
   const rows = await tx.application.findMany({
     where: { id: { in: promoted } },
